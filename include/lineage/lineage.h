@@ -1,0 +1,30 @@
+/* lineage: process ancestry in Windows memory dumps.
+ *
+ * The umbrella header. The pipeline is
+ *   read (reader.h) -> dump model (dump.h) -> tree (tree.h)
+ * and each stage is documented in its own header. */
+#ifndef LINEAGE_LINEAGE_H
+#define LINEAGE_LINEAGE_H
+
+#include <lineage/export.h>
+#include <lineage/version.h>
+#include <lineage/status.h>
+#include <lineage/diag.h>
+#include <lineage/session.h>
+#include <lineage/dump.h>
+#include <lineage/tree.h>
+#include <lineage/reader.h>
+#include <lineage/render.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The library's version, "MAJOR.MINOR.PATCH"; static storage. */
+LINEAGE_API const char *lineage_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

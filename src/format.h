@@ -1,0 +1,35 @@
+/* The interface every input format implements, and the registry of them.
+ *
+ * A format sniffs the first bytes of (decoded) input and, when chosen,
+ * turns a source into dumps one at a time. To add a format: write
+ * src/<name>_parse.c defining a `const format format_<name>`, and list it
+ * in formats[] in reader.c. */
+#ifndef LINEAGE_FORMAT_H
+#define LINEAGE_FORMAT_H
+
+#include <lineage/dump.h>
+#include <lineage/status.h>
+
+#include "source.h"
+
+typedef struct format_parser format_parser;
+
+typedef struct format {
+    const char *name;        /* for --input-format and messages */
+    const char *description; /* one line for --help */
+    /* How sure the format is that `head` (decoded, possibly cut mid-line)
+     * is its own: 0 = not at all, 100 = certain. */
+    int (*sniff)(const char *head, size_t len);
+    /* Parser state over a source; diags receives problems that belong to
+     * no dump. Aborts on OOM. */
+    format_parser *(*open)(lineage_session *session, source *src, lineage_diag_list *diags);
+    /* The next finished (normalized) dump, or *out NULL at the end. */
+    lineage_status (*next)(format_parser *parser, lineage_dump **out);
+    /* Lines that belonged to no dump. */
+    unsigned long (*prose_lines)(const format_parser *parser);
+    void (*close)(format_parser *parser);
+} input_format;
+
+extern const input_format format_kd;
+
+#endif

@@ -1,0 +1,548 @@
+/* The kd `.dumpdebug` listing parser.
+ *
+ * A listing is a dump header (DUMP_HEADER32/64, then SUMMARY_DUMP32/64 or
+ * BITMAP_DUMP, then KiProcessorBlock) followed by one line per process:
+ *
+ *   Parent+: 0x01ac--->	Child: 0x023c	ActiveThreads->0010	csrss.exe
+ *
+ * PIDs are hex of any width, ActiveThreads is decimal, `Parent-` marks a
+ * process with no live thread, the name is the kernel's 14-character
+ * ImageFileName. `[---]` marks rows left out. Prose may sit anywhere and
+ * one file may hold several dumps: a dump starts at `kd> .dumpdebug` or at
+ * a DUMP_HEADER line outside a dump's header, and process lines with no
+ * header before them form a dump of unknown OS. The grammar is in
+ * docs/formats.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "format.h"
+#include "limits.h"
+#include "model.h"
+#include "scan.h"
+
+typedef enum section {
+    SEC_NONE = 0,
+    SEC_FIELDS,        /* "Name value" lines of a DUMP_HEADER or dump-kind section */
+    SEC_PROCESSOR_LIST /* addresses after "N KiProcessorBlock entries:" */
+} section;
+
+struct format_parser {
+    lineage_session *session;
+    source *src;
+    lineage_diag_list *reader_diags;
+    lineage_dump *cur;         /* dump being built, or NULL */
+    int cur_has_header;        /* cur saw a DUMP_HEADER line */
+    int cur_has_content;       /* cur saw anything past its opening line */
+    unsigned ndumps;
+    section sec;
+    const char *sec_name;      /* in cur's arena */
+    uint64_t processors_expected;
+    int bits_hint;             /* from "----- 64 bit ..." before a header */
+    unsigned long pending_prose; /* prose since cur's last content line */
+    unsigned long prose;       /* prose outside every dump */
+    int at_end;
+};
+
+static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
+{
+    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
+    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
+                     ln->text, ln->len, "%s", msg);
+}
+
+/* ---- dumps ------------------------------------------------------------- */
+
+static lineage_dump *finish_dump(format_parser *p)
+{
+    lineage_dump *d = p->cur;
+    p->cur = NULL;
+    p->sec = SEC_NONE;
+    p->prose += p->pending_prose;
+    p->pending_prose = 0;
+    if (d)
+        dump_finish(d);
+    return d;
+}
+
+static void open_dump(format_parser *p, unsigned long line)
+{
+    p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "kd", 16);
+    p->cur->first_line = p->cur->last_line = line;
+    p->cur->bits = p->bits_hint;
+    p->bits_hint = 0;
+    p->cur_has_header = 0;
+    p->cur_has_content = 0;
+    p->prose += p->pending_prose;
+    p->pending_prose = 0;
+}
+
+/* A line that belongs to the current dump: prose seen since its last such
+ * line was between its lines, so it is the dump's. */
+static void touch(format_parser *p, unsigned long line)
+{
+    p->cur->last_line = line;
+    p->cur->prose_lines += p->pending_prose;
+    p->pending_prose = 0;
+    p->cur_has_content = 1;
+}
+
+/* ---- process lines ----------------------------------------------------- */
+
+typedef struct proc_fields {
+    int alive;
+    uint64_t ppid, pid, threads;
+    int threads_known;
+    const char *name;
+    size_t name_len;
+} proc_fields;
+
+/* Expects `lit` (after optional blanks) at *i; warns and fails if absent. */
+static int expect(format_parser *p, const source_line *ln, size_t *i, const char *lit,
+                  const char *msg)
+{
+    scan_skip_space(ln->text, ln->len, i);
+    if (scan_literal(ln->text, ln->len, i, lit))
+        return 1;
+    warn(p, ln, *i, msg);
+    return 0;
+}
+
+static int expect_pid(format_parser *p, const source_line *ln, size_t *i, uint64_t *out,
+                      const char *what)
+{
+    scan_skip_space(ln->text, ln->len, i);
+    size_t at = *i;
+    scan_result r = scan_hex(ln->text, ln->len, i, out, 0);
+    if (r == SCAN_OK)
+        return 1;
+    char msg[96];
+    snprintf(msg, sizeof msg, r == SCAN_NONE ? "expected a hexadecimal %s PID"
+                                             : "%s PID does not fit in 64 bits", what);
+    warn(p, ln, at, msg);
+    return 0;
+}
+
+/* ActiveThreads is decimal; a hex digit means the producer printed hex or
+ * the line is corrupt, so the count is kept unknown with a warning. */
+static int parse_threads(format_parser *p, const source_line *ln, size_t *i, proc_fields *f)
+{
+    scan_skip_space(ln->text, ln->len, i);
+    size_t at = *i;
+    scan_result r = scan_dec(ln->text, ln->len, i, &f->threads);
+    if (r == SCAN_NONE && !(at < ln->len && scan_is_hex(ln->text[at]))) {
+        warn(p, ln, at, "expected a decimal thread count after 'ActiveThreads->'");
+        return 0;
+    }
+    f->threads_known = 1;
+    if (*i < ln->len && scan_is_hex(ln->text[*i])) {
+        size_t end = at;
+        while (end < ln->len && scan_is_hex(ln->text[end]))
+            end++;
+        char msg[160];
+        snprintf(msg, sizeof msg, "ActiveThreads is decimal, but '%.*s' has a hexadecimal "
+                 "digit; thread count left unknown", (int)(end - at < 32 ? end - at : 32),
+                 ln->text + at);
+        warn(p, ln, at, msg);
+        *i = end;
+        f->threads_known = 0;
+    } else if (r == SCAN_OVERFLOW) {
+        warn(p, ln, at, "thread count does not fit in 64 bits; left unknown");
+        f->threads_known = 0;
+    }
+    return 1;
+}
+
+static int parse_process(format_parser *p, const source_line *ln, size_t i, proc_fields *f)
+{
+    const char *s = ln->text;
+    size_t len = ln->len;
+    scan_skip_space(s, len, &i);
+    if (i >= len || (s[i] != '+' && s[i] != '-')) {
+        warn(p, ln, i, "expected '+' or '-' after 'Parent'");
+        return 0;
+    }
+    f->alive = s[i++] == '+';
+    if (!expect(p, ln, &i, ":", "expected ':' after 'Parent+' or 'Parent-'") ||
+        !expect_pid(p, ln, &i, &f->ppid, "parent") ||
+        !expect(p, ln, &i, "--->", "expected '--->' after the parent PID") ||
+        !expect(p, ln, &i, "Child", "expected 'Child:' after '--->'") ||
+        !expect(p, ln, &i, ":", "expected ':' after 'Child'") ||
+        !expect_pid(p, ln, &i, &f->pid, "child") ||
+        !expect(p, ln, &i, "ActiveThreads", "expected 'ActiveThreads->' after the child PID") ||
+        !expect(p, ln, &i, "->", "expected '->' after 'ActiveThreads'") ||
+        !parse_threads(p, ln, &i, f))
+        return 0;
+    size_t before = i;
+    scan_skip_space(s, len, &i);
+    if (i == before && i < len) {
+        warn(p, ln, i, "expected a blank between the thread count and the image name");
+        return 0;
+    }
+    f->name = s + i;
+    f->name_len = len - i;
+    scan_trim(&f->name, &f->name_len);
+    return 1;
+}
+
+static void add_process(format_parser *p, const source_line *ln, size_t after_parent)
+{
+    proc_fields f = {0};
+    if (!p->cur)
+        open_dump(p, ln->number);
+    touch(p, ln->number);
+    if (!parse_process(p, ln, after_parent, &f))
+        return;
+    size_t name_col = (size_t)(f.name - ln->text);
+    if (f.name_len == 0)
+        warn(p, ln, name_col, "expected an image name after the thread count");
+    if (f.name_len > LINEAGE_MAX_NAME_LENGTH) {
+        warn(p, ln, name_col, "image name longer than 4096 bytes; kept cut");
+        f.name_len = LINEAGE_MAX_NAME_LENGTH;
+    }
+    if (f.threads_known && f.alive && f.threads == 0)
+        warn(p, ln, 0, "'Parent+' marks a live process, but ActiveThreads is 0");
+    else if (f.threads_known && !f.alive && f.threads > 0)
+        warn(p, ln, 0, "'Parent-' marks a process with no live thread, but ActiveThreads is "
+                       "not 0");
+    lineage_process *proc = dump_add_process(p->cur, ln->number);
+    if (!proc) {
+        warn(p, ln, 0, "too many processes in one dump; the rest of the dump is ignored");
+        return;
+    }
+    proc->pid = f.pid;
+    proc->ppid = f.ppid;
+    proc->alive = f.alive;
+    proc->threads = f.threads_known ? f.threads : LINEAGE_UNKNOWN;
+    proc->name = lineage_session_intern(p->session, f.name, f.name_len);
+}
+
+/* ---- header lines ------------------------------------------------------ */
+
+/* "NAME:" alone on a line, NAME in capitals, digits and underscores. */
+static int is_section_line(const char *s, size_t len)
+{
+    if (len < 2 || s[len - 1] != ':' || !(s[0] >= 'A' && s[0] <= 'Z'))
+        return 0;
+    for (size_t i = 1; i + 1 < len; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static void start_section(format_parser *p, const source_line *ln, const char *s, size_t len)
+{
+    size_t nlen = len - 1;
+    int is_header = (nlen == 13 && (memcmp(s, "DUMP_HEADER32", 13) == 0 ||
+                                    memcmp(s, "DUMP_HEADER64", 13) == 0));
+    if (!p->cur)
+        open_dump(p, ln->number);
+    touch(p, ln->number);
+    lineage_dump *d = p->cur;
+    p->sec = SEC_FIELDS;
+    p->sec_name = arena_strndup(d->mem, s, nlen);
+    if (is_header) {
+        p->cur_has_header = 1;
+        d->bits = s[11] == '3' ? 32 : 64;
+    } else if (nlen > 12 && memcmp(s, "SUMMARY_DUMP", 12) == 0) {
+        d->kind = LINEAGE_DUMP_KIND_SUMMARY;
+        d->kind_label = p->sec_name;
+    } else if (nlen >= 11 && memcmp(s, "BITMAP_DUMP", 11) == 0) {
+        d->kind = LINEAGE_DUMP_KIND_BITMAP;
+        d->kind_label = p->sec_name;
+    } else if (nlen >= 9 && memcmp(s, "FULL_DUMP", 9) == 0) {
+        d->kind = LINEAGE_DUMP_KIND_FULL;
+        d->kind_label = p->sec_name;
+    }
+}
+
+static void add_field(format_parser *p, const source_line *ln, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && !scan_is_space(s[i]))
+        i++;
+    size_t name_len = i;
+    scan_skip_space(s, len, &i);
+    size_t col = (size_t)(s - ln->text) + i;
+    uint64_t v;
+    size_t at = i;
+    scan_result r = scan_hex(s, len, &i, &v, 1);
+    if (r != SCAN_OK || i != len) {
+        char msg[128];
+        snprintf(msg, sizeof msg, r == SCAN_OVERFLOW ? "value of '%.*s' does not fit in 64 bits"
+                                                     : "expected a hexadecimal value for '%.*s'",
+                 (int)(name_len < 40 ? name_len : 40), s);
+        warn(p, ln, r == SCAN_NONE || at == i ? col : (size_t)(s - ln->text) + i, msg);
+        return;
+    }
+    touch(p, ln->number);
+    if (!dump_add_field(p->cur, p->sec_name, s, name_len, v, ln->number))
+        warn(p, ln, 0, "too many header fields; field ignored");
+}
+
+/* "KiProcessorBlock at fffff800`03d02c40" */
+static int processor_block_line(format_parser *p, const source_line *ln, const char *s,
+                                size_t len)
+{
+    size_t i = 0;
+    if (!scan_literal(s, len, &i, "KiProcessorBlock at"))
+        return 0;
+    if (!p->cur)
+        open_dump(p, ln->number);
+    scan_skip_space(s, len, &i);
+    uint64_t v;
+    if (scan_hex(s, len, &i, &v, 1) != SCAN_OK) {
+        warn(p, ln, (size_t)(s - ln->text) + i, "expected the KiProcessorBlock address");
+        return 1;
+    }
+    touch(p, ln->number);
+    p->cur->has_processor_block = 1;
+    p->cur->processor_block = v;
+    p->sec = SEC_NONE;
+    return 1;
+}
+
+/* "  8 KiProcessorBlock entries:" */
+static int processor_count_line(format_parser *p, const source_line *ln, const char *s,
+                                size_t len)
+{
+    size_t i = 0;
+    uint64_t n;
+    if (scan_dec(s, len, &i, &n) != SCAN_OK)
+        return 0;
+    scan_skip_space(s, len, &i);
+    if (!scan_literal(s, len, &i, "KiProcessorBlock entries:"))
+        return 0;
+    if (!p->cur)
+        open_dump(p, ln->number);
+    touch(p, ln->number);
+    p->sec = SEC_PROCESSOR_LIST;
+    p->processors_expected = n;
+    if (!p->cur->cpus && n < 0x100000)
+        p->cur->cpus = (unsigned)n;
+    return 1;
+}
+
+static void processor_entries(format_parser *p, const source_line *ln, const char *s, size_t len)
+{
+    size_t i = 0;
+    touch(p, ln->number);
+    while (i < len) {
+        uint64_t v;
+        size_t at = i;
+        if (scan_hex(s, len, &i, &v, 1) != SCAN_OK || (i < len && !scan_is_space(s[i]))) {
+            warn(p, ln, (size_t)(s - ln->text) + at, "expected a KiProcessorBlock entry address");
+            p->sec = SEC_NONE;
+            return;
+        }
+        if (!dump_add_processor_entry(p->cur, v)) {
+            warn(p, ln, (size_t)(s - ln->text) + at, "too many KiProcessorBlock entries");
+            p->sec = SEC_NONE;
+            return;
+        }
+        scan_skip_space(s, len, &i);
+    }
+    if (p->cur->nprocessor_entries >= p->processors_expected)
+        p->sec = SEC_NONE;
+}
+
+/* "kd> .dumpdebug", "0: kd> .dumpdebug" */
+static int is_dumpdebug(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i && !(i < len && s[i] == ':'))
+        return 0;
+    if (i)
+        i++;
+    scan_skip_space(s, len, &i);
+    if (!scan_literal(s, len, &i, "kd>"))
+        return 0;
+    scan_skip_space(s, len, &i);
+    return scan_literal(s, len, &i, ".dumpdebug");
+}
+
+/* "----- 64 bit Kernel Bitmap Dump Analysis" */
+static int bits_line(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (!scan_literal(s, len, &i, "-----"))
+        return 0;
+    scan_skip_space(s, len, &i);
+    if (scan_literal(s, len, &i, "32 bit"))
+        return 32;
+    if (scan_literal(s, len, &i, "64 bit"))
+        return 64;
+    return 0;
+}
+
+static int is_elision(const char *s, size_t len)
+{
+    if (len < 5 || s[0] != '[' || s[len - 1] != ']')
+        return 0;
+    size_t dashes = 0;
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (s[i] == '-')
+            dashes++;
+        else if (!scan_is_space(s[i]))
+            return 0;
+    }
+    return dashes >= 3;
+}
+
+/* ---- the line loop ----------------------------------------------------- */
+
+/* A DUMP_HEADER line may open a dump anywhere; other "NAME:" lines are
+ * sections only inside a dump's header, before its process lines, so a
+ * "NOTE:" in prose is just prose. */
+static int section_allowed(const format_parser *p, const char *s, size_t len)
+{
+    if (len == 14 && (memcmp(s, "DUMP_HEADER32:", 14) == 0 || memcmp(s, "DUMP_HEADER64:", 14) == 0))
+        return 1;
+    return p->cur && p->cur->nprocs == 0 && p->cur->nelisions == 0;
+}
+
+/* Whether a line starts a new dump, so the current one must end first. */
+static int starts_new_dump(const format_parser *p, const char *s, size_t len)
+{
+    if (is_dumpdebug(s, len))
+        return 1;
+    if (!p->cur || len != 14 || !is_section_line(s, len))
+        return 0;
+    if (memcmp(s, "DUMP_HEADER32:", 14) != 0 && memcmp(s, "DUMP_HEADER64:", 14) != 0)
+        return 0;
+    return p->cur_has_header || p->cur->nprocs || p->cur->nelisions;
+}
+
+/* Handles one line; returns a finished dump when the line started a new
+ * one (the line itself then belongs to the new dump). */
+static lineage_dump *handle_line(format_parser *p, const source_line *ln)
+{
+    const char *s = ln->text;
+    size_t len = ln->len;
+    scan_trim(&s, &len);
+    lineage_dump *done = NULL;
+    if (starts_new_dump(p, s, len))
+        done = finish_dump(p);
+    if (len == 0) {
+        if (p->sec == SEC_FIELDS)
+            p->sec = SEC_NONE;
+        return done;
+    }
+    size_t i = 0;
+    if (scan_literal(s, len, &i, "Parent")) {
+        p->sec = SEC_NONE;
+        add_process(p, ln, (size_t)(s - ln->text) + i);
+    } else if (is_dumpdebug(s, len)) {
+        open_dump(p, ln->number);
+        touch(p, ln->number);
+        p->cur_has_content = 0;
+    } else if (is_section_line(s, len) && section_allowed(p, s, len)) {
+        start_section(p, ln, s, len);
+    } else if (processor_block_line(p, ln, s, len) || processor_count_line(p, ln, s, len)) {
+        /* handled */
+    } else if (p->sec == SEC_PROCESSOR_LIST) {
+        processor_entries(p, ln, s, len);
+    } else if (p->sec == SEC_FIELDS) {
+        add_field(p, ln, s, len);
+    } else if (is_elision(s, len) && p->cur) {
+        touch(p, ln->number);
+        dump_add_elision(p->cur, ln->number);
+    } else if (bits_line(s, len)) {
+        if (p->cur && !p->cur_has_header) {
+            p->cur->bits = bits_line(s, len);
+            touch(p, ln->number);
+        } else {
+            p->bits_hint = bits_line(s, len);
+            p->pending_prose++;
+        }
+    } else {
+        p->pending_prose++;
+    }
+    return done;
+}
+
+static lineage_status kd_next(format_parser *p, lineage_dump **out)
+{
+    *out = NULL;
+    while (!p->at_end) {
+        source_line ln;
+        int r = source_next_line(p->src, &ln, p->reader_diags);
+        if (r < 0) {
+            p->at_end = 1;
+            *out = finish_dump(p);
+            return LINEAGE_E_IO;
+        }
+        if (r == 0) {
+            p->at_end = 1;
+            break;
+        }
+        lineage_dump *done = handle_line(p, &ln);
+        if (done) {
+            *out = done;
+            return LINEAGE_OK;
+        }
+    }
+    *out = finish_dump(p);
+    return LINEAGE_OK;
+}
+
+/* ---- format glue ------------------------------------------------------- */
+
+/* A kd listing has process lines or dump headers near the top. */
+static int kd_sniff(const char *head, size_t len)
+{
+    int score = 0;
+    const char *end = head + len;
+    for (const char *s = head; s < end && score < 100;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        const char *t = s;
+        scan_trim(&t, &n);
+        size_t i = 0;
+        if (scan_literal(t, n, &i, "Parent") && i < n && (t[i] == '+' || t[i] == '-') &&
+            scan_contains(t, n, "Child") && scan_contains(t, n, "ActiveThreads"))
+            score = 100;
+        else if (n == 14 && (memcmp(t, "DUMP_HEADER32:", 14) == 0 ||
+                             memcmp(t, "DUMP_HEADER64:", 14) == 0))
+            score = score < 80 ? 80 : score;
+        else if (is_dumpdebug(t, n))
+            score = score < 80 ? 80 : score;
+        s = nl ? nl + 1 : end;
+    }
+    return score;
+}
+
+static format_parser *kd_open(lineage_session *session, source *src, lineage_diag_list *diags)
+{
+    format_parser *p = xcalloc(1, sizeof *p);
+    p->session = session;
+    p->src = src;
+    p->reader_diags = diags;
+    return p;
+}
+
+static unsigned long kd_prose_lines(const format_parser *p)
+{
+    return p->prose + p->pending_prose;
+}
+
+static void kd_close(format_parser *p)
+{
+    if (!p)
+        return;
+    lineage_dump_free(p->cur);
+    free(p);
+}
+
+const input_format format_kd = {
+    "kd",
+    "kd/WinDbg .dumpdebug listing with Parent+/Child/ActiveThreads process lines",
+    kd_sniff,
+    kd_open,
+    kd_next,
+    kd_prose_lines,
+    kd_close,
+};

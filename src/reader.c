@@ -1,0 +1,158 @@
+/* The reader: opens a source, picks the format, and hands out dumps. */
+#include <lineage/reader.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "format.h"
+#include "strbuf.h"
+
+static const input_format *const formats[] = {
+    &format_kd,
+};
+#define NFORMATS (sizeof formats / sizeof formats[0])
+
+struct lineage_reader {
+    lineage_session *session;
+    source *src;
+    const input_format *fmt;
+    format_parser *parser;
+    lineage_diag_list *diags;
+    unsigned ndumps;
+};
+
+const char *lineage_format_name(size_t i) { return i < NFORMATS ? formats[i]->name : NULL; }
+
+const char *lineage_format_description(size_t i)
+{
+    return i < NFORMATS ? formats[i]->description : NULL;
+}
+
+static const input_format *format_by_name(const char *name)
+{
+    for (size_t i = 0; i < NFORMATS; i++)
+        if (strcmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+/* No format matched: name them all and quote the first line. */
+static void report_unknown(lineage_reader *r, const char *head, size_t len)
+{
+    strbuf tried = STRBUF_INIT;
+    for (size_t i = 0; i < NFORMATS; i++) {
+        if (i)
+            strbuf_puts(&tried, ", ");
+        strbuf_puts(&tried, formats[i]->name);
+    }
+    if (!head) {
+        lineage_diag_add(r->diags, LINEAGE_ERROR, source_name(r->src), 0, 0, NULL, 0,
+                         "the input is empty; expected a process listing (formats: %s)",
+                         tried.data);
+        strbuf_release(&tried);
+        return;
+    }
+    const char *nl = memchr(head, '\n', len);
+    size_t first = nl ? (size_t)(nl - head) : len;
+    if (first && head[first - 1] == '\r')
+        first--;
+    lineage_diag_add(r->diags, LINEAGE_ERROR, source_name(r->src), 1, 1, head, first,
+                     "no known listing format found (tried %s)", tried.data);
+    strbuf_release(&tried);
+}
+
+static lineage_status start(lineage_reader *r, const char *format_name)
+{
+    if (format_name) {
+        r->fmt = format_by_name(format_name);
+        if (!r->fmt) {
+            lineage_diag_add(r->diags, LINEAGE_ERROR, source_name(r->src), 0, 0, NULL, 0,
+                             "unknown input format '%s'", format_name);
+            return LINEAGE_E_ARG;
+        }
+    } else {
+        size_t len;
+        const char *head = source_peek(r->src, &len, r->diags);
+        if (!head && lineage_diag_list_count_at_least(r->diags, LINEAGE_ERROR))
+            return LINEAGE_E_IO;
+        int best = 0;
+        for (size_t i = 0; head && i < NFORMATS; i++) {
+            int score = formats[i]->sniff(head, len);
+            if (score > best) {
+                best = score;
+                r->fmt = formats[i];
+            }
+        }
+        if (!r->fmt) {
+            report_unknown(r, head, len);
+            return LINEAGE_E_PARSE;
+        }
+    }
+    r->parser = r->fmt->open(r->session, r->src, r->diags);
+    return LINEAGE_OK;
+}
+
+static lineage_reader *reader_alloc(lineage_session *session)
+{
+    lineage_reader *r = xcalloc(1, sizeof *r);
+    r->session = session;
+    r->diags = lineage_diag_list_new();
+    return r;
+}
+
+lineage_status lineage_reader_open(lineage_session *session, const char *path,
+                                   const char *format, lineage_reader **out)
+{
+    if (!session || !path || !out)
+        return LINEAGE_E_ARG;
+    lineage_reader *r = reader_alloc(session);
+    *out = r;
+    r->src = source_open_path(path, r->diags);
+    if (!r->src)
+        return LINEAGE_E_IO;
+    return start(r, format);
+}
+
+lineage_status lineage_reader_open_memory(lineage_session *session, const char *name,
+                                          const char *data, size_t len, const char *format,
+                                          lineage_reader **out)
+{
+    if (!session || !name || (!data && len) || !out)
+        return LINEAGE_E_ARG;
+    lineage_reader *r = reader_alloc(session);
+    *out = r;
+    r->src = source_open_memory(name, data ? data : "", len);
+    return start(r, format);
+}
+
+lineage_status lineage_reader_next(lineage_reader *r, lineage_dump **out)
+{
+    *out = NULL;
+    if (!r->parser)
+        return LINEAGE_E_ARG;
+    lineage_status st = r->fmt->next(r->parser, out);
+    if (*out)
+        r->ndumps++;
+    return st;
+}
+
+const lineage_diag_list *lineage_reader_get_diags(const lineage_reader *r) { return r->diags; }
+const char *lineage_reader_get_format(const lineage_reader *r) { return r->fmt ? r->fmt->name : NULL; }
+unsigned lineage_reader_get_dump_count(const lineage_reader *r) { return r->ndumps; }
+
+unsigned long lineage_reader_get_prose_lines(const lineage_reader *r)
+{
+    return r->parser ? r->fmt->prose_lines(r->parser) : 0;
+}
+
+void lineage_reader_free(lineage_reader *r)
+{
+    if (!r)
+        return;
+    if (r->parser)
+        r->fmt->close(r->parser);
+    source_free(r->src);
+    lineage_diag_list_free(r->diags);
+    free(r);
+}

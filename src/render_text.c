@@ -1,0 +1,142 @@
+/* Plain-text renderings: the one-line dump summary and the text tree. */
+#include <lineage/render.h>
+#include <lineage/tree.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "model.h"
+#include "strbuf.h"
+
+static void add_pid(strbuf *sb, const lineage_dump *d, uint64_t pid)
+{
+    strbuf_printf(sb, d->pid_base == 16 ? "0x%llx" : "%llu", (unsigned long long)pid);
+}
+
+static void describe_os(strbuf *sb, const lineage_dump *d)
+{
+    lineage_os_info os;
+    if (!d->build) {
+        strbuf_puts(sb, "unknown OS");
+        return;
+    }
+    int known = lineage_os_from_build(d->build, &os);
+    if (!os.product)
+        strbuf_puts(sb, "unknown OS");
+    else if (known && os.release[0])
+        strbuf_printf(sb, "%s %s", os.product, os.release);
+    else
+        strbuf_puts(sb, os.product);
+    strbuf_printf(sb, " build %u", d->build);
+}
+
+char *lineage_dump_describe(const lineage_dump *d, unsigned flags)
+{
+    (void)flags;
+    strbuf sb = STRBUF_INIT;
+    strbuf_add_escaped(&sb, d->source, strlen(d->source));
+    strbuf_printf(&sb, " #%u (lines %lu-%lu): ", d->index, d->first_line, d->last_line);
+    describe_os(&sb, d);
+    strbuf_printf(&sb, ", %s", lineage_arch_name(d->arch));
+    if (d->cpus)
+        strbuf_printf(&sb, ", %u CPU%s", d->cpus, d->cpus == 1 ? "" : "s");
+    if (d->has_bugcheck) {
+        const char *name = lineage_bugcheck_name(d->bugcheck);
+        strbuf_printf(&sb, ", bugcheck 0x%llX", (unsigned long long)d->bugcheck);
+        if (name)
+            strbuf_printf(&sb, " %s", name);
+    }
+    strbuf_printf(&sb, ", %zu process%s", d->nprocs, d->nprocs == 1 ? "" : "es");
+    if (d->nelisions)
+        strbuf_printf(&sb, ", partial (%zu elision%s)", d->nelisions,
+                      d->nelisions == 1 ? "" : "s");
+    else
+        strbuf_puts(&sb, ", complete");
+    return strbuf_detach(&sb);
+}
+
+static void add_process_label(strbuf *sb, const lineage_dump *d, const lineage_process *p,
+                              int ascii)
+{
+    const lineage_name *name = p->name;
+    if (lineage_name_length(name) == 0)
+        strbuf_puts(sb, "\"\"");
+    else
+        strbuf_add_escaped(sb, lineage_name_text(name), lineage_name_length(name));
+    const lineage_name *full = lineage_name_resolved(name);
+    if (full) {
+        strbuf_puts(sb, ascii ? " -> " : " \xe2\x86\x92 ");
+        strbuf_add_escaped(sb, lineage_name_text(full), lineage_name_length(full));
+    }
+    strbuf_puts(sb, " (");
+    add_pid(sb, d, p->pid);
+    strbuf_putc(sb, ')');
+    if (p->threads != LINEAGE_UNKNOWN)
+        strbuf_printf(sb, " %llu thread%s", (unsigned long long)p->threads,
+                      p->threads == 1 ? "" : "s");
+    if (!p->alive)
+        strbuf_puts(sb, " [exited]");
+    if (!full && lineage_name_is_cut(name))
+        strbuf_puts(sb, " [cut name]");
+    switch (p->link) {
+    case LINEAGE_LINK_SELF:
+        strbuf_puts(sb, " [own parent]");
+        break;
+    case LINEAGE_LINK_CYCLE:
+        strbuf_puts(sb, " [cycle cut, parent ");
+        add_pid(sb, d, p->ppid);
+        strbuf_putc(sb, ']');
+        break;
+    case LINEAGE_LINK_REJECTED:
+        strbuf_puts(sb, " [listed parent is younger]");
+        break;
+    default:
+        break;
+    }
+}
+
+/* Indentation for a node at `depth` (tops are at 1): one column per
+ * ancestor level, `more[l]` telling whether level l continues below. */
+static void add_prefix(strbuf *sb, const lineage_node *n, const unsigned char *more, int ascii)
+{
+    size_t depth = n->depth;
+    if (depth <= 1)
+        return;
+    size_t drawn = depth - 1 < LINEAGE_TREE_INDENT_MAX ? depth - 1 : LINEAGE_TREE_INDENT_MAX;
+    for (size_t l = 2; l <= drawn; l++)
+        strbuf_puts(sb, more[l] ? (ascii ? "|   " : "\xe2\x94\x82   ") : "    ");
+    if (n->next)
+        strbuf_puts(sb, ascii ? "|-- " : "\xe2\x94\x9c\xe2\x94\x80\xe2\x94\x80 ");
+    else
+        strbuf_puts(sb, ascii ? "`-- " : "\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 ");
+    if (depth - 1 > LINEAGE_TREE_INDENT_MAX)
+        strbuf_printf(sb, "[depth %zu] ", depth);
+}
+
+char *lineage_render_tree_text(const lineage_dump *d, unsigned flags)
+{
+    int ascii = (flags & LINEAGE_RENDER_ASCII) != 0;
+    unsigned char more[LINEAGE_TREE_INDENT_MAX + 2] = {0};
+    strbuf sb = STRBUF_INIT;
+    lineage_iter *it = lineage_iter_new(&d->root);
+    lineage_event ev;
+    while ((ev = lineage_iter_next(it)) != LINEAGE_EVENT_DONE) {
+        const lineage_node *n = lineage_iter_get_node(it);
+        if (ev != LINEAGE_EVENT_ENTER || n->kind == LINEAGE_NODE_ROOT)
+            continue;
+        if (n->depth <= LINEAGE_TREE_INDENT_MAX + 1)
+            more[n->depth] = n->next != NULL;
+        add_prefix(&sb, n, more, ascii);
+        if (n->kind == LINEAGE_NODE_ABSENT) {
+            strbuf_puts(&sb, "[absent parent ");
+            add_pid(&sb, d, n->absent_pid);
+            strbuf_putc(&sb, ']');
+        } else {
+            add_process_label(&sb, d, n->process, ascii);
+        }
+        strbuf_putc(&sb, '\n');
+    }
+    lineage_iter_free(it);
+    return strbuf_detach(&sb);
+}

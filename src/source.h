@@ -1,0 +1,51 @@
+/* Reading input as lines, streaming.
+ *
+ * A source decodes its input to UTF-8 (UTF-8 with or without BOM, UTF-16LE
+ * or BE with a BOM, or UTF-16 without BOM recognised by its NUL bytes) and
+ * hands out one line at a time as a borrowed (pointer, length) slice that
+ * stays valid until the next call. Memory stays bounded by the longest
+ * line kept (LINEAGE_MAX_LINE_LENGTH), whatever the input size. */
+#ifndef LINEAGE_SOURCE_H
+#define LINEAGE_SOURCE_H
+
+#include <stddef.h>
+#include <lineage/diag.h>
+
+typedef struct source source;
+
+typedef struct source_line {
+    const char *text; /* without the line ending; not NUL-terminated */
+    size_t len;
+    unsigned long number; /* 1-based */
+} source_line;
+
+typedef enum source_encoding {
+    SOURCE_UTF8 = 0,
+    SOURCE_UTF16LE,
+    SOURCE_UTF16BE
+} source_encoding;
+
+/* Opens a file ("-" = standard input). NULL on failure, with a diagnostic
+ * added to diags. */
+source *source_open_path(const char *path, lineage_diag_list *diags);
+/* Reads from caller-owned memory, which must outlive the source. */
+source *source_open_memory(const char *name, const char *data, size_t len);
+void source_free(source *s);
+
+const char *source_name(const source *s);
+source_encoding source_get_encoding(const source *s);
+
+/* Up to LINEAGE_SNIFF_BYTES of decoded input from the current position,
+ * without consuming it. NULL with *len 0 on a read error or empty input. */
+const char *source_peek(source *s, size_t *len, lineage_diag_list *diags);
+
+/* The next line: 1 when *out holds one, 0 at the end, -1 on a read error
+ * (a diagnostic is added). Lines longer than LINEAGE_MAX_LINE_LENGTH are
+ * skipped with a diagnostic. */
+int source_next_line(source *s, source_line *out, lineage_diag_list *diags);
+
+/* Whether the last line returned ended without a newline (a file cut
+ * mid-line). */
+int source_last_line_unterminated(const source *s);
+
+#endif
