@@ -10,6 +10,7 @@
 #include <lineage/version.h>
 #include <lineage/status.h>
 #include <lineage/diag.h>
+#include <lineage/level.h>
 #include <lineage/session.h>
 #include <lineage/dump.h>
 #include <lineage/tree.h>
