@@ -98,6 +98,11 @@ typedef struct proc_fields {
     size_t name_len;
 } proc_fields;
 
+static int is_word_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 /* Expects `lit` (after optional blanks) at *i; warns and fails if absent. */
 static int expect(format_parser *p, const source_line *ln, size_t *i, const char *lit,
                   const char *msg)
@@ -115,6 +120,12 @@ static int expect_pid(format_parser *p, const source_line *ln, size_t *i, uint64
     scan_skip_space(ln->text, ln->len, i);
     size_t at = *i;
     scan_result r = scan_hex(ln->text, ln->len, i, out, 0);
+    /* The number must end at a word boundary: "ActiveThreads" starts with
+     * the hex digits "Ac". */
+    if (r != SCAN_NONE && *i < ln->len && is_word_char(ln->text[*i])) {
+        *i = at;
+        r = SCAN_NONE;
+    }
     if (r == SCAN_OK)
         return 1;
     char msg[96];

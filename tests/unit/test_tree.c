@@ -1,0 +1,220 @@
+/* Normalization into a tree: orphans, shared absent parents, PID reuse,
+ * self-parents, cycles, deep chains and wide fan-outs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "limits.h"
+#include "model.h"
+
+#define LINE(pp, c, name) "Parent+: " #pp "--->\tChild: " #c "\tActiveThreads->0001\t" name "\n"
+
+static void test_shared_absent_parents(void **state)
+{
+    (void)state;
+    char *t = tree_of(LINE(0x0, 0x4, "System") LINE(0x4, 0x1ac, "smss.exe")
+                          LINE(0x1f4, 0x23c, "csrss.exe") LINE(0x2b4, 0x2c0, "csrss.exe")
+                              LINE(0x1f4, 0x2cc, "wininit.exe") LINE(0x2cc, 0x2f8, "services.exe")
+                                  LINE(0x2b4, 0x330, "winlogon.exe"));
+    assert_string_equal(t, "System (0x4) 1 thread\n"
+                           "`-- smss.exe (0x1ac) 1 thread\n"
+                           "[absent parent 0x1f4]\n"
+                           "|-- csrss.exe (0x23c) 1 thread\n"
+                           "`-- wininit.exe (0x2cc) 1 thread\n"
+                           "    `-- services.exe (0x2f8) 1 thread\n"
+                           "[absent parent 0x2b4]\n"
+                           "|-- csrss.exe (0x2c0) 1 thread\n"
+                           "`-- winlogon.exe (0x330) 1 thread\n");
+    free(t);
+}
+
+static void test_links_and_counts(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, LINE(0x0, 0x4, "System") LINE(0x1bc, 0x4bc, "explorer.exe")
+                                      LINE(0x4bc, 0x95c, "hkcmd.exe"));
+    assert_int_equal(lineage_dump_absent_count(d), 1);
+    const lineage_process *e = find_pid(d, 0x4bc), *h = find_pid(d, 0x95c);
+    assert_int_equal(lineage_process_get_link(find_pid(d, 4)), LINEAGE_LINK_TOP);
+    assert_int_equal(lineage_process_get_link(e), LINEAGE_LINK_ORPHAN);
+    assert_null(lineage_process_get_parent(e));
+    assert_ptr_equal(lineage_process_get_parent(h), e);
+    const lineage_node *absent = lineage_node_get_parent(lineage_process_get_node(e));
+    assert_int_equal(lineage_node_get_kind(absent), LINEAGE_NODE_ABSENT);
+    assert_int_equal(lineage_node_get_absent_pid(absent), 0x1bc);
+    assert_int_equal(lineage_node_get_depth(lineage_process_get_node(h)), 3);
+    assert_int_equal(lineage_node_get_child_count(lineage_dump_get_root(d)), 2);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_iterator_events(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, LINE(0x0, 0x4, "a") LINE(0x4, 0x8, "b") LINE(0x4, 0xc, "c"));
+    lineage_iter *it = lineage_iter_new(lineage_dump_get_root(d));
+    char trace[64] = "";
+    lineage_event ev;
+    while ((ev = lineage_iter_next(it)) != LINEAGE_EVENT_DONE) {
+        const lineage_process *p = lineage_node_get_process(lineage_iter_get_node(it));
+        strcat(trace, ev == LINEAGE_EVENT_ENTER ? "+" : "-");
+        strcat(trace, p ? lineage_name_text(lineage_process_get_name(p)) : "R");
+    }
+    assert_string_equal(trace, "+R+a+b-b+c-c-a-R");
+    assert_int_equal(lineage_iter_next(it), LINEAGE_EVENT_DONE);
+    lineage_iter_free(it);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_self_parent_and_cycle(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, LINE(0x10, 0x10, "self.exe") LINE(0x30, 0x20, "a.exe")
+                                      LINE(0x40, 0x30, "b.exe") LINE(0x20, 0x40, "c.exe")
+                                          LINE(0x40, 0x50, "d.exe"));
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x10)), LINEAGE_LINK_SELF);
+    /* The cycle a->b->c->a is cut at the member listed first (a). */
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x20)), LINEAGE_LINK_CYCLE);
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x30)), LINEAGE_LINK_PARENT);
+    const lineage_diag_list *g = lineage_dump_get_diags(d);
+    assert_int_equal(diags_matching(g, "process 0x10 is its own parent"), 1);
+    assert_int_equal(diags_matching(g, "cycle of 3 processes; cut above 0x20"), 1);
+    char *t = lineage_render_tree_text(d, LINEAGE_RENDER_ASCII);
+    assert_string_equal(t, "self.exe (0x10) 1 thread [own parent]\n"
+                           "a.exe (0x20) 1 thread [cycle cut, parent 0x30]\n"
+                           "`-- c.exe (0x40) 1 thread\n"
+                           "    |-- b.exe (0x30) 1 thread\n"
+                           "    `-- d.exe (0x50) 1 thread\n");
+    free(t);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* Builds a dump directly, for fields the kd format cannot express. */
+static lineage_process *add(lineage_dump *d, lineage_session *s, uint64_t pid, uint64_t ppid,
+                            const char *name, uint64_t created, int alive)
+{
+    lineage_process *p = dump_add_process(d, d->nprocs + 1);
+    p->pid = pid;
+    p->ppid = ppid;
+    p->name = lineage_session_intern(s, name, strlen(name));
+    p->create_time = created;
+    p->alive = alive;
+    return p;
+}
+
+static void test_pid_reuse_by_time(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = dump_new(s, "t", 1, "test", 10);
+    add(d, s, 100, 0, "old.exe", 1000, 0);
+    lineage_process *young = add(d, s, 100, 0, "new.exe", 5000, 1);
+    lineage_process *c1 = add(d, s, 200, 100, "child-of-old.exe", 2000, 1);
+    lineage_process *c2 = add(d, s, 300, 100, "child-of-new.exe", 6000, 1);
+    lineage_process *c3 = add(d, s, 400, 500, "a.exe", 1000, 1);
+    add(d, s, 500, 0, "too-young.exe", 9000, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    assert_string_equal(lineage_name_text(lineage_process_get_name(lineage_process_get_parent(c1))),
+                        "old.exe");
+    assert_ptr_equal(lineage_process_get_parent(c2), young);
+    assert_int_equal(lineage_process_get_link(c3), LINEAGE_LINK_REJECTED);
+    assert_int_equal(diags_matching(d->diags, "parent link of 400 to PID 500 rejected"), 1);
+    assert_int_equal(diags_matching(d->diags, "PID 100 is listed 2 times"), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_pid_reuse_without_time(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = dump_new(s, "t", 1, "test", 16);
+    add(d, s, 8, 0, "zombie.exe", LINEAGE_UNKNOWN, 0);
+    lineage_process *live = add(d, s, 8, 0, "live.exe", LINEAGE_UNKNOWN, 1);
+    lineage_process *c = add(d, s, 9, 8, "child.exe", LINEAGE_UNKNOWN, 1);
+    lineage_process *early = add(d, s, 0xa, 0xb, "early.exe", LINEAGE_UNKNOWN, 1);
+    lineage_process *b1 = add(d, s, 0xb, 0, "b1.exe", LINEAGE_UNKNOWN, 1);
+    add(d, s, 0xb, 0, "b2.exe", LINEAGE_UNKNOWN, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    /* The last live candidate listed before the child. */
+    assert_ptr_equal(lineage_process_get_parent(c), live);
+    /* None listed before the child: the first listed. */
+    assert_ptr_equal(lineage_process_get_parent(early), b1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_deep_chain_and_wide_fanout(void **state)
+{
+    (void)state;
+    const size_t n = 100000;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *deep = dump_new(s, "deep", 1, "test", 10);
+    lineage_dump *wide = dump_new(s, "wide", 1, "test", 10);
+    for (size_t i = 1; i <= n; i++) {
+        add(deep, s, i, i - 1, "p.exe", LINEAGE_UNKNOWN, 1);
+        add(wide, s, i, i == 1 ? 0 : 1, "q.exe", LINEAGE_UNKNOWN, 1);
+    }
+    dump_finish(deep);
+    dump_finish(wide);
+    assert_true(lineage_dump_check_tree(deep));
+    assert_true(lineage_dump_check_tree(wide));
+    assert_int_equal(lineage_node_get_depth(&deep->procs[n - 1]->node), n);
+    assert_int_equal(lineage_node_get_child_count(&wide->procs[0]->node), n - 1);
+    /* Text output stays linear: indentation stops at the limit and the
+     * depth is printed instead. */
+    char *t = lineage_render_tree_text(deep, LINEAGE_RENDER_ASCII);
+    size_t len = strlen(t);
+    assert_true(len < n * (4 * LINEAGE_TREE_INDENT_MAX + 64));
+    assert_non_null(strstr(t, "[depth 100000] p.exe (100000)\n"));
+    free(t);
+    lineage_dump_free(deep);
+    lineage_dump_free(wide);
+    lineage_session_free(s);
+}
+
+static void test_long_cycle(void **state)
+{
+    (void)state;
+    const size_t n = 100000;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = dump_new(s, "ring", 1, "test", 10);
+    for (size_t i = 1; i <= n; i++)
+        add(d, s, i, i == 1 ? n : i - 1, "r.exe", LINEAGE_UNKNOWN, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    assert_int_equal(lineage_process_get_link(d->procs[0]), LINEAGE_LINK_CYCLE);
+    assert_int_equal(lineage_node_get_depth(&d->procs[n - 1]->node), n);
+    assert_int_equal(diags_matching(d->diags, "cycle of 100000 processes"), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_absent_parents),
+        cmocka_unit_test(test_links_and_counts),
+        cmocka_unit_test(test_iterator_events),
+        cmocka_unit_test(test_self_parent_and_cycle),
+        cmocka_unit_test(test_pid_reuse_by_time),
+        cmocka_unit_test(test_pid_reuse_without_time),
+        cmocka_unit_test(test_deep_chain_and_wide_fanout),
+        cmocka_unit_test(test_long_cycle),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
