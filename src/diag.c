@@ -177,7 +177,11 @@ char *lineage_diag_format(const lineage_diag *d)
         }
         strbuf_putc(&sb, ' ');
     }
-    strbuf_printf(&sb, "%s: %s\n", lineage_severity_name(d->severity), d->message);
+    /* Messages quote input text (a field name, a format name), so they are
+     * escaped like the source line: no control byte reaches a terminal. */
+    strbuf_printf(&sb, "%s: ", lineage_severity_name(d->severity));
+    strbuf_add_escaped(&sb, d->message, strlen(d->message));
+    strbuf_putc(&sb, '\n');
     if (d->excerpt_len) {
         /* Escape the line, tracking in display cells (one per character)
          * where the caret column lands. */

@@ -189,6 +189,7 @@ uint64_t lineage_process_get_pid(const lineage_process *p) { return p->pid; }
 uint64_t lineage_process_get_ppid(const lineage_process *p) { return p->ppid; }
 uint64_t lineage_process_get_threads(const lineage_process *p) { return p->threads; }
 int lineage_process_is_alive(const lineage_process *p) { return p->alive; }
+int lineage_process_is_hidden(const lineage_process *p) { return p->hidden; }
 const lineage_name *lineage_process_get_name(const lineage_process *p) { return p->name; }
 unsigned long lineage_process_get_line(const lineage_process *p) { return p->line; }
 size_t lineage_process_get_index(const lineage_process *p) { return p->index; }

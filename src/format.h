@@ -31,5 +31,12 @@ typedef struct format {
 } input_format;
 
 extern const input_format format_kd;
+extern const input_format format_windbg;
+extern const input_format format_vol2;
+extern const input_format format_memprocfs;
+extern const input_format format_vol3;
+extern const input_format format_vol3_csv;
+extern const input_format format_vol3_json;
+extern const input_format format_sysmon;
 
 #endif

@@ -44,4 +44,60 @@
  * million-deep chain. */
 #define LINEAGE_TREE_INDENT_MAX 64u
 
+/* Names kept at the top of a lineage key (diff, profiles). A deeper
+ * process's key is the top names, "...", then its own name, so keys stay
+ * bounded for a hostile million-deep chain. */
+#define LINEAGE_MAX_KEY_DEPTH 64u
+
+/* Facts read from one profile file; more is rejected with LINEAGE_E_LIMIT. */
+#define LINEAGE_MAX_PROFILE_FACTS (1u << 22)
+
+/* Columns of a Volatility 3 CSV header that are mapped; cells past it in a
+ * row are ignored with a warning (Volatility prints about 15). */
+#define LINEAGE_MAX_CSV_COLUMNS 256u
+
+/* Nesting of arrays and objects in a JSON document. Volatility nests two
+ * levels per tree level (`__children` list, child object), so this allows
+ * process trees about 32,000 deep; deeper input stops the document with a
+ * diagnostic instead of growing the parser's stack. */
+#define LINEAGE_MAX_JSON_DEPTH 65536u
+
+/* PCRE2 limits for every rule pattern match. Names are at most a few
+ * hundred bytes, so an honest pattern needs a few hundred steps; these stop
+ * a catastrophic pattern such as (a+)+$ within milliseconds. Hitting one is
+ * an error naming the rule, and the match counts as failed. The match limit
+ * also bounds JIT-compiled patterns; depth and heap bound the interpreter. */
+#define LINEAGE_PCRE2_MATCH_LIMIT 100000u
+#define LINEAGE_PCRE2_DEPTH_LIMIT 10000u
+#define LINEAGE_PCRE2_HEAP_LIMIT_KIB 4096u
+
+/* Names kept in an ancestry chain that rules match. A deeper process's
+ * chain is "...", then its nearest ancestors and itself, so checking a
+ * hostile million-deep chain stays linear per process. */
+#define LINEAGE_MAX_ANCESTRY_DEPTH 256u
+
+/* Sections open inside one another within one template (or partial).
+ * A report nests a handful (dumps > findings > chain); the compiler stops
+ * deeper nesting with a diagnostic, so the renderer's stacks stay small. */
+#define LINEAGE_TEMPLATE_MAX_NESTING 64u
+
+/* Partials open inside one another while rendering. This is what stops a
+ * template that includes itself: the renderer reports the partial and
+ * gives up instead of recursing forever. Tree-shaped data rendered by a
+ * recursive partial is drawn by the report code instead. */
+#define LINEAGE_TEMPLATE_MAX_PARTIAL_DEPTH 32u
+
+/* Tags (of every kind, in the template and all its partials) compiled
+ * into one template. Shipped templates use a few hundred. */
+#define LINEAGE_TEMPLATE_MAX_TAGS 100000u
+
+/* Bytes one rendering may produce. A report on thousands of processes is
+ * a few megabytes; this stops a template that multiplies large lists. */
+#define LINEAGE_TEMPLATE_MAX_OUTPUT (64u * 1024u * 1024u)
+
+/* Bytes kept of one Sysmon event field (Image, CommandLine, ...). Windows
+ * command lines are at most 32,767 UTF-16 units; longer values are cut
+ * with a warning, so one huge text node cannot grow a dump without bound. */
+#define LINEAGE_MAX_XML_FIELD (128u * 1024u)
+
 #endif

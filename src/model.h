@@ -37,6 +37,7 @@ struct lineage_process {
     unsigned long line;
     size_t index;
     int alive;
+    int hidden; /* seen only by a scan listing, still running (scan_merge.c) */
     lineage_link link;
     lineage_process *parent;
     lineage_node node;
@@ -103,5 +104,9 @@ void dump_finish(lineage_dump *dump);
 
 /* tree.c: links processes into the tree; called by dump_finish. */
 void tree_build(lineage_dump *dump);
+/* tree.c: unlinks every node and builds the tree again, after processes
+ * were added to a finished dump. Diagnostics the first build already gave
+ * are not repeated. */
+void tree_rebuild(lineage_dump *dump);
 
 #endif

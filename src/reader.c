@@ -10,6 +10,13 @@
 
 static const input_format *const formats[] = {
     &format_kd,
+    &format_windbg,
+    &format_vol2,
+    &format_memprocfs,
+    &format_vol3,
+    &format_vol3_csv,
+    &format_vol3_json,
+    &format_sysmon,
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 

@@ -31,9 +31,8 @@ static void describe_os(strbuf *sb, const lineage_dump *d)
     strbuf_printf(sb, " build %u", d->build);
 }
 
-char *lineage_dump_describe(const lineage_dump *d, unsigned flags)
+char *lineage_dump_describe(const lineage_dump *d)
 {
-    (void)flags;
     strbuf sb = STRBUF_INIT;
     strbuf_add_escaped(&sb, d->source, strlen(d->source));
     strbuf_printf(&sb, " #%u (lines %lu-%lu): ", d->index, d->first_line, d->last_line);
@@ -77,6 +76,8 @@ static void add_process_label(strbuf *sb, const lineage_dump *d, const lineage_p
                       p->threads == 1 ? "" : "s");
     if (!p->alive)
         strbuf_puts(sb, " [exited]");
+    if (p->hidden)
+        strbuf_puts(sb, " [hidden]");
     if (!full && lineage_name_is_cut(name))
         strbuf_puts(sb, " [cut name]");
     switch (p->link) {

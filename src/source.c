@@ -255,7 +255,8 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
     setup_zero_copy(s);
     size_t scanned = 0; /* bytes after pos already known to hold no newline */
     for (;;) {
-        const char *start = s->rd + s->pos;
+        /* rd is NULL until the first chunk of a decoded source arrives. */
+        const char *start = s->rd ? s->rd + s->pos : NULL;
         const char *nl = s->end > s->pos + scanned
                              ? memchr(start + scanned, '\n', s->end - s->pos - scanned)
                              : NULL;

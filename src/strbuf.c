@@ -55,6 +55,19 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The code point of a valid `n`-byte sequence when it is a C1 control or
+ * a bidirectional embedding, override or isolate; 0 otherwise. */
+static uint32_t invisible_control(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)
+        return (uint32_t)p[1];
+    if (n != 3 || p[0] != 0xe2)
+        return 0;
+    uint32_t cp = 0x2000u | (uint32_t)(p[1] & 0x3f) << 6 | (uint32_t)(p[2] & 0x3f);
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
+}
+
 void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
 {
     size_t i = 0;
@@ -62,6 +75,15 @@ void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             size_t n = utf8_valid_prefix(s + i, len - i);
+            uint32_t cp = n ? invisible_control(s + i, n) : 0;
+            if (cp) {
+                /* C1 controls (U+0080-U+009F; U+009B is CSI on some
+                 * terminals) and bidirectional overrides, which reorder
+                 * what is shown, are escaped like C0 controls. */
+                strbuf_printf(sb, "\\u%04x", (unsigned)cp);
+                i += n;
+                continue;
+            }
             if (n) {
                 strbuf_add(sb, s + i, n);
                 i += n;

@@ -14,56 +14,92 @@
 
 #define NONE ((size_t)-1)
 
-/* PID -> first listed process with that PID; same_next chains later ones. */
+/* PID -> first listed process with that PID; same_next chains later ones.
+ *
+ * The index is a sorted array searched by bisection rather than a hash
+ * table: PIDs come from the input, and a fixed hash function lets a
+ * crafted listing put every PID in one bucket, making the build quadratic
+ * (100,000 such PIDs took seconds, a million would take hours). Sorting is
+ * O(n log n) whatever the PIDs are, and needs no random seed, so output
+ * stays deterministic. */
 typedef struct pid_index {
-    uint64_t *keys;
-    size_t *first;
-    size_t mask;
+    const lineage_dump *dump;
+    size_t *order; /* process indices sorted by (PID, listing position) */
+    size_t n;
     size_t *same_next;
 } pid_index;
 
-static size_t hash_pid(uint64_t pid, size_t mask)
+/* Orders process indices by (PID or PPID, listing position). */
+static int key_before(const lineage_dump *d, size_t x, size_t y, int by_ppid)
 {
-    pid *= 0x9e3779b97f4a7c15ull;
-    return (size_t)(pid >> 17) & mask;
+    uint64_t kx = by_ppid ? d->procs[x]->ppid : d->procs[x]->pid;
+    uint64_t ky = by_ppid ? d->procs[y]->ppid : d->procs[y]->pid;
+    return kx != ky ? kx < ky : x < y;
+}
+
+/* Position in ix->order of the first process with this PID, or NONE. */
+static size_t index_lower_bound(const pid_index *ix, uint64_t pid)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->dump->procs[ix->order[mid]]->pid < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && ix->dump->procs[ix->order[lo]]->pid == pid ? lo : NONE;
 }
 
 static size_t index_lookup(const pid_index *ix, uint64_t pid)
 {
-    for (size_t i = hash_pid(pid, ix->mask);; i = (i + 1) & ix->mask) {
-        if (ix->first[i] == NONE)
-            return NONE;
-        if (ix->keys[i] == pid)
-            return ix->first[i];
+    size_t at = index_lower_bound(ix, pid);
+    return at == NONE ? NONE : ix->order[at];
+}
+
+/* Bottom-up merge sort of process indices by key_before: O(n log n) for
+ * any input, no recursion. */
+static void sort_indices(size_t *order, size_t n, const lineage_dump *d, int by_ppid)
+{
+    size_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = key_before(d, order[j], order[i], by_ppid) ? order[j++] : order[i++];
+            while (i < mid)
+                tmp[k++] = order[i++];
+            while (j < hi)
+                tmp[k++] = order[j++];
+        }
+        memcpy(order, tmp, n * sizeof *order);
     }
+    free(tmp);
 }
 
 static void index_build(pid_index *ix, lineage_dump *d)
 {
-    size_t n = 16;
-    while (n < d->nprocs * 2)
-        n *= 2;
-    ix->keys = xmalloc(n * sizeof *ix->keys);
-    ix->first = xmalloc(n * sizeof *ix->first);
-    memset(ix->first, 0xff, n * sizeof *ix->first);
-    ix->mask = n - 1;
+    ix->dump = d;
+    ix->n = d->nprocs;
+    ix->order = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->order);
     ix->same_next = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->same_next);
-    /* Insert in reverse so each chain runs in listing order. */
-    for (size_t k = d->nprocs; k-- > 0;) {
-        uint64_t pid = d->procs[k]->pid;
-        size_t i = hash_pid(pid, ix->mask);
-        while (ix->first[i] != NONE && ix->keys[i] != pid)
-            i = (i + 1) & ix->mask;
-        ix->same_next[k] = ix->first[i];
-        ix->keys[i] = pid;
-        ix->first[i] = k;
+    for (size_t k = 0; k < d->nprocs; k++)
+        ix->order[k] = k;
+    sort_indices(ix->order, ix->n, d, 0);
+    /* Runs of one PID are in listing order, so each chain is too. */
+    for (size_t i = 0; i < ix->n; i++) {
+        size_t k = ix->order[i];
+        ix->same_next[k] = i + 1 < ix->n && d->procs[ix->order[i + 1]]->pid == d->procs[k]->pid
+                               ? ix->order[i + 1]
+                               : NONE;
     }
 }
 
 static void index_free(pid_index *ix)
 {
-    free(ix->keys);
-    free(ix->first);
+    free(ix->order);
     free(ix->same_next);
 }
 
@@ -77,9 +113,8 @@ static const char *fmt_pid(const lineage_dump *d, uint64_t pid, char buf[24])
 /* Says once per duplicated PID that it is listed more than once. */
 static void report_duplicates(lineage_dump *d, const pid_index *ix)
 {
-    for (size_t i = 0; i <= ix->mask; i++) {
-        size_t k = ix->first[i];
-        if (k == NONE || ix->same_next[k] == NONE)
+    for (size_t k = 0; k < d->nprocs; k++) {
+        if (ix->same_next[k] == NONE || index_lookup(ix, d->procs[k]->pid) != k)
             continue;
         size_t count = 0;
         for (size_t j = k; j != NONE; j = ix->same_next[j])
@@ -204,39 +239,47 @@ static void append_child(lineage_node *parent, lineage_node *child)
     parent->child_count++;
 }
 
-/* ABSENT nodes by missing PPID, found through a small open-addressing map. */
+/* ABSENT nodes by missing PPID: the orphans sorted by (PPID, position),
+ * with the node of each PPID stored at the first position of its run.
+ * Sorted rather than hashed for the reason given at pid_index. */
 typedef struct absent_map {
-    uint64_t *keys;
+    size_t *order;
     lineage_node **nodes;
-    size_t mask;
+    size_t n;
 } absent_map;
 
 static lineage_node *absent_node(lineage_dump *d, absent_map *m, uint64_t ppid)
 {
-    size_t i = hash_pid(ppid, m->mask);
-    while (m->nodes[i] && m->keys[i] != ppid)
-        i = (i + 1) & m->mask;
-    if (!m->nodes[i]) {
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->procs[m->order[mid]]->ppid < ppid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* ppid is the PPID of a listed orphan, so lo is the start of its run. */
+    if (!m->nodes[lo]) {
         lineage_node *n = arena_alloc(d->mem, sizeof *n);
         n->kind = LINEAGE_NODE_ABSENT;
         n->absent_pid = ppid;
         append_child(&d->root, n);
         d->absent_count++;
-        m->keys[i] = ppid;
-        m->nodes[i] = n;
+        m->nodes[lo] = n;
     }
-    return m->nodes[i];
+    return m->nodes[lo];
 }
 
 static void link_nodes(lineage_dump *d)
 {
     absent_map m;
-    size_t n = 16;
-    while (n < d->nprocs * 2)
-        n *= 2;
-    m.keys = xmalloc(n * sizeof *m.keys);
-    m.nodes = xcalloc(n, sizeof *m.nodes);
-    m.mask = n - 1;
+    m.order = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *m.order);
+    m.n = 0;
+    for (size_t i = 0; i < d->nprocs; i++)
+        if (d->procs[i]->link == LINEAGE_LINK_ORPHAN || d->procs[i]->link == LINEAGE_LINK_REJECTED)
+            m.order[m.n++] = i;
+    sort_indices(m.order, m.n, d, 1);
+    m.nodes = xcalloc(m.n ? m.n : 1, sizeof *m.nodes);
     for (size_t i = 0; i < d->nprocs; i++) {
         lineage_process *c = d->procs[i];
         switch (c->link) {
@@ -254,7 +297,7 @@ static void link_nodes(lineage_dump *d)
             break;
         }
     }
-    free(m.keys);
+    free(m.order);
     free(m.nodes);
 }
 
@@ -284,6 +327,47 @@ void tree_build(lineage_dump *d)
     cut_cycles(d);
     link_nodes(d);
     set_depths(d);
+}
+
+static int same_diag(const lineage_diag *a, const lineage_diag *b)
+{
+    return lineage_diag_get_severity(a) == lineage_diag_get_severity(b) &&
+           lineage_diag_get_line(a) == lineage_diag_get_line(b) &&
+           strcmp(lineage_diag_get_message(a), lineage_diag_get_message(b)) == 0;
+}
+
+void tree_rebuild(lineage_dump *d)
+{
+    /* The old ABSENT nodes stay in the arena, unreachable. */
+    memset(&d->root, 0, sizeof d->root);
+    d->root.kind = LINEAGE_NODE_ROOT;
+    d->absent_count = 0;
+    for (size_t i = 0; i < d->nprocs; i++) {
+        lineage_process *p = d->procs[i];
+        lineage_node *n = &p->node;
+        n->parent = n->first_child = n->last_child = n->prev = n->next = NULL;
+        n->depth = n->child_count = 0;
+        p->parent = NULL;
+        p->link = LINEAGE_LINK_PARENT;
+    }
+    /* Build with a fresh diagnostic list and keep only the new records;
+     * both lists are bounded by LINEAGE_MAX_DIAGS_PER_LIST. */
+    lineage_diag_list *old = d->diags;
+    lineage_diag_list *fresh = lineage_diag_list_new();
+    d->diags = fresh;
+    tree_build(d);
+    d->diags = old;
+    for (size_t i = 0; i < lineage_diag_list_count(fresh); i++) {
+        const lineage_diag *nd = lineage_diag_list_get(fresh, i);
+        int seen = 0;
+        for (size_t j = 0; !seen && j < lineage_diag_list_count(old); j++)
+            seen = same_diag(nd, lineage_diag_list_get(old, j));
+        if (!seen)
+            lineage_diag_add(old, lineage_diag_get_severity(nd), lineage_diag_get_source(nd),
+                             lineage_diag_get_line(nd), lineage_diag_get_column(nd), NULL, 0, "%s",
+                             lineage_diag_get_message(nd));
+    }
+    lineage_diag_list_free(fresh);
 }
 
 /* ---- accessors and the iterator ---------------------------------------- */

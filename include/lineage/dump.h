@@ -14,6 +14,7 @@
 #include <lineage/export.h>
 #include <lineage/diag.h>
 #include <lineage/session.h>
+#include <lineage/status.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -106,6 +107,22 @@ LINEAGE_API const lineage_diag_list *lineage_dump_get_diags(const lineage_dump *
 LINEAGE_API size_t lineage_dump_process_count(const lineage_dump *dump);
 LINEAGE_API const lineage_process *lineage_dump_process(const lineage_dump *dump, size_t i);
 
+/** Adds to `list` (a listing of the active process list: pslist, kd, ...)
+ * the processes that `scan` (a pool-scan listing of the same memory image:
+ * psscan) found but `list` does not hold, then normalizes the tree again.
+ * A scan process matches a listed one with the same PID and, where both
+ * create times are known, the same create time, else the same name
+ * (case-insensitive). An added process keeps its scan facts (source line
+ * numbers are the scan's) and is marked exited when it has an exit time or
+ * no threads, else hidden (lineage_process_is_hidden), with a note in the
+ * list's diagnostics. `scan` is only read and may be freed afterwards;
+ * both dumps must come from readers of the same session.
+ * Returns LINEAGE_OK, LINEAGE_E_ARG for a NULL dump or dumps of different
+ * sessions, or LINEAGE_E_LIMIT when `list` would exceed
+ * LINEAGE_MAX_PROCESSES (the processes added so far stay, in a valid
+ * tree). */
+LINEAGE_API lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *scan);
+
 /* ---- a process --------------------------------------------------------- */
 
 LINEAGE_API uint64_t lineage_process_get_pid(const lineage_process *proc);
@@ -114,6 +131,10 @@ LINEAGE_API uint64_t lineage_process_get_ppid(const lineage_process *proc);
 LINEAGE_API uint64_t lineage_process_get_threads(const lineage_process *proc);
 /** False for a process with no live thread (kd "Parent-", an exit time). */
 LINEAGE_API int lineage_process_is_alive(const lineage_process *proc);
+/** True for a process that only a scan listing found and that was still
+ * running (no exit time, threads left): it was not in the active process
+ * list, as when a rootkit unlinks it (see lineage_dump_merge_scan). */
+LINEAGE_API int lineage_process_is_hidden(const lineage_process *proc);
 /** The image name as printed (interned in the session). */
 LINEAGE_API const lineage_name *lineage_process_get_name(const lineage_process *proc);
 /** Source line of the record (1-based). */

@@ -16,6 +16,10 @@
 #include <lineage/tree.h>
 #include <lineage/reader.h>
 #include <lineage/render.h>
+#include <lineage/template.h>
+#include <lineage/rules.h>
+#include <lineage/profile.h>
+#include <lineage/diff.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -18,7 +18,7 @@ enum {
  * and build, architecture, CPUs, bugcheck, process count, complete or
  * partial. Control bytes from the input are shown escaped. The caller
  * frees the result with free(). */
-LINEAGE_API char *lineage_dump_describe(const lineage_dump *dump, unsigned flags);
+LINEAGE_API char *lineage_dump_describe(const lineage_dump *dump);
 
 /** A pstree-style text tree of the dump, one node per line, each ending in
  * a newline: `name (pid) N threads [marks]`, absent parents as

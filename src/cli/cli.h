@@ -57,5 +57,9 @@ const char *cli_suggest(const char *word, const char *const *candidates, size_t 
 
 /* Subcommands. */
 int cmd_tree(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

@@ -4,13 +4,16 @@
 
 #include "cli.h"
 #include "inputs.h"
+#include "scan_input.h"
 
-enum { OPT_ASCII = 1, OPT_STRICT, OPT_INPUT_FORMAT };
+enum { OPT_ASCII = 1, OPT_STRICT, OPT_INPUT_FORMAT, OPT_SCAN };
 
 static const cli_option tree_options[] = {
     {"ascii", 0, NULL, "draw the tree with ASCII instead of box-drawing characters", OPT_ASCII},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
+                        "only the scan saw are added, marked [hidden] or [exited]", OPT_SCAN},
     {0},
 };
 
@@ -23,6 +26,7 @@ static const cli_command tree_command = {
 typedef struct tree_ctx {
     unsigned flags;
     cli_input_options input;
+    const char *scan;
     int printed;
 } tree_ctx;
 
@@ -39,6 +43,9 @@ static int on_option(void *p, int id, const char *value)
     case OPT_INPUT_FORMAT:
         c->input.format = value;
         break;
+    case OPT_SCAN:
+        c->scan = value;
+        break;
     }
     return 1;
 }
@@ -46,7 +53,7 @@ static int on_option(void *p, int id, const char *value)
 static int print_dump(void *p, const lineage_dump *d)
 {
     tree_ctx *c = p;
-    char *summary = lineage_dump_describe(d, c->flags);
+    char *summary = lineage_dump_describe(d);
     char *tree = lineage_render_tree_text(d, c->flags);
     int ok = (!c->printed++ || cli_write("\n")) && cli_write(summary) && cli_write("\n") &&
              cli_write(tree);
@@ -77,8 +84,17 @@ int cmd_tree(int argc, char **argv)
         free(files);
         return EXIT_USAGE;
     }
+    if (c.scan && (nfiles != 1 || strcmp(files[0], "--") == 0)) {
+        cli_error("tree: --scan needs exactly one list FILE (got %d); see 'lineage tree --help'",
+                  nfiles);
+        free(files);
+        return EXIT_USAGE;
+    }
     lineage_session *session = lineage_session_new();
-    rc = cli_read_inputs(session, files, nfiles, &c.input, print_dump, &c);
+    if (c.scan)
+        rc = cli_read_with_scan(session, files[0], c.scan, &c.input, print_dump, &c);
+    else
+        rc = cli_read_inputs(session, files, nfiles, &c.input, print_dump, &c);
     lineage_session_free(session);
     free(files);
     if (fflush(stdout) != 0 && rc == EXIT_CLEAN) {

@@ -12,6 +12,10 @@ typedef struct subcommand {
 
 static const subcommand commands[] = {
     {"tree", cmd_tree, "print each dump's facts and normalized process tree"},
+    {"check", cmd_check, "check each dump's ancestry against the rules and report findings"},
+    {"rules", cmd_rules, "list, show or lint rules"},
+    {"diff", cmd_diff, "compare dumps with a baseline by lineage, or print their matrix"},
+    {"learn", cmd_learn, "learn, merge or emit as rules a profile of known-good lineage"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

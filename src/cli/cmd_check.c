@@ -1,0 +1,177 @@
+/* lineage check: evaluate rules over every dump and report findings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "inputs.h"
+#include "rules_cli.h"
+
+enum {
+    OPT_RULES = 1,
+    OPT_NO_DEFAULTS,
+    OPT_DISABLE,
+    OPT_SEVERITY,
+    OPT_FAIL_ON,
+    OPT_FORMAT,
+    OPT_STRICT,
+    OPT_INPUT_FORMAT
+};
+
+static const cli_option check_options[] = {
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", OPT_RULES},
+    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", OPT_NO_DEFAULTS},
+    {"disable", 0, "ID", "disable the rule ID (repeatable)", OPT_DISABLE},
+    {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", OPT_SEVERITY},
+    {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL (default high)",
+     OPT_FAIL_ON},
+    {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
+    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {0},
+};
+
+static const cli_command check_command = {
+    "check", "[options] FILE...",
+    "Check every dump's process ancestry against the rules and report findings. Exit codes: 0 no "
+    "unsuppressed finding at or above --fail-on, 1 some, 2 usage, 3 input error, 4 rule error.",
+    check_options,
+};
+
+typedef struct check_ctx {
+    cli_rules_options rules;
+    cli_input_options input;
+    lineage_level fail_on;
+    int json;
+    const lineage_ruleset *set;
+    int printed;
+    int failed_findings;
+    int rule_errors;
+} check_ctx;
+
+static int on_option(void *p, int id, const char *value)
+{
+    check_ctx *c = p;
+    switch (id) {
+    case OPT_RULES:
+        c->rules.paths[c->rules.npaths++] = value;
+        break;
+    case OPT_NO_DEFAULTS:
+        c->rules.no_defaults = 1;
+        break;
+    case OPT_DISABLE:
+        c->rules.disable[c->rules.ndisable++] = value;
+        break;
+    case OPT_SEVERITY:
+        if (!cli_rules_valid_level_arg(value))
+            return 0;
+        c->rules.levels[c->rules.nlevels++] = value;
+        break;
+    case OPT_FAIL_ON:
+        if (!lineage_level_parse(value, strlen(value), &c->fail_on)) {
+            cli_error("--fail-on wants info, low, medium, high or critical, not '%s'", value);
+            return 0;
+        }
+        break;
+    case OPT_FORMAT:
+        if (strcmp(value, "json") == 0)
+            c->json = 1;
+        else if (strcmp(value, "text") == 0)
+            c->json = 0;
+        else {
+            cli_error("--format wants text or json, not '%s'", value);
+            return 0;
+        }
+        break;
+    case OPT_STRICT:
+        c->input.strict = 1;
+        break;
+    case OPT_INPUT_FORMAT:
+        c->input.format = value;
+        break;
+    }
+    return 1;
+}
+
+static int check_dump(void *p, const lineage_dump *d)
+{
+    check_ctx *c = p;
+    lineage_findings *f = lineage_findings_new();
+    lineage_diag_list *diags = lineage_diag_list_new();
+    lineage_status st = lineage_ruleset_check(c->set, d, f, diags);
+    cli_print_diags(diags);
+    lineage_diag_list_free(diags);
+    if (st != LINEAGE_OK)
+        c->rule_errors = 1;
+    if (lineage_findings_count_at_least(f, c->fail_on))
+        c->failed_findings = 1;
+    int ok;
+    if (c->json) {
+        char *obj = lineage_findings_render_json(f, d, 2);
+        ok = cli_write(c->printed++ ? ",\n    " : "    ") && cli_write(obj);
+        free(obj);
+    } else {
+        char *summary = lineage_dump_describe(d);
+        char *text = lineage_findings_render_text(f, d);
+        ok = (!c->printed++ || cli_write("\n")) && cli_write(summary) && cli_write("\n") &&
+             cli_write(text);
+        free(summary);
+        free(text);
+    }
+    lineage_findings_free(f);
+    if (!ok) {
+        cli_error("cannot write to standard output");
+        return EXIT_INPUT;
+    }
+    return EXIT_CLEAN;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    check_ctx c;
+    memset(&c, 0, sizeof c);
+    c.fail_on = LINEAGE_LEVEL_HIGH;
+    cli_rules_init(&c.rules, argc);
+    char **files = NULL;
+    int nfiles, help;
+    lineage_session *session = NULL;
+    lineage_ruleset *set = NULL;
+    int rc = cli_parse(&check_command, argc, argv, on_option, &c, &files, &nfiles, &help);
+    if (rc != EXIT_CLEAN) {
+        cli_rules_release(&c.rules);
+        return rc;
+    }
+    if (help) {
+        cli_print_help(&check_command, stdout);
+        goto done;
+    }
+    if (nfiles == 0) {
+        cli_error("check: no input file; see 'lineage check --help'");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    session = lineage_session_new();
+    rc = cli_rules_load(session, &c.rules, NULL, 0, &set);
+    if (rc != EXIT_CLEAN)
+        goto done;
+    c.set = set;
+    if (c.json)
+        cli_write("{\n  \"dumps\": [\n");
+    rc = cli_read_inputs(session, files, nfiles, &c.input, check_dump, &c);
+    if (c.json)
+        cli_write(c.printed ? "\n  ]\n}\n" : "  ]\n}\n");
+    /* The worst outcome wins: rule error, input error, findings. */
+    if (c.rule_errors)
+        rc = EXIT_RULES;
+    else if (rc == EXIT_CLEAN && c.failed_findings)
+        rc = EXIT_FINDINGS;
+    if (fflush(stdout) != 0 && rc != EXIT_INPUT) {
+        cli_error("cannot write to standard output");
+        rc = EXIT_INPUT;
+    }
+done:
+    lineage_ruleset_free(set);
+    lineage_session_free(session);
+    free(files);
+    cli_rules_release(&c.rules);
+    return rc;
+}

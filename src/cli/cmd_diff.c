@@ -1,0 +1,216 @@
+/* lineage diff: compare suspect dumps with a baseline (dumps or learned
+ * profiles) by lineage, or print the N-way lineage matrix of dumps. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "cli.h"
+
+enum {
+    OPT_BASELINE = 1,
+    OPT_MIN_SUPPORT,
+    OPT_MATRIX,
+    OPT_FORMAT,
+    OPT_FAIL_ON,
+    OPT_THREADS,
+    OPT_STRICT,
+    OPT_INPUT_FORMAT
+};
+
+static const cli_option diff_options[] = {
+    {"baseline", 'b', "FILE", "a baseline dump file or profile (repeatable)", OPT_BASELINE},
+    {"min-support", 0, "K", "baseline keys must be seen in at least K baseline dumps", OPT_MIN_SUPPORT},
+    {"matrix", 0, NULL, "print the lineage matrix of every input dump instead", OPT_MATRIX},
+    {"format", 0, "FMT", "output format: text (default) or json", OPT_FORMAT},
+    {"fail-on", 0, "LEVEL", "exit 1 on differences at or above LEVEL (default high)", OPT_FAIL_ON},
+    {"threads", 0, NULL, "also report thread counts outside the baseline's range", OPT_THREADS},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
+    {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {0},
+};
+
+static const cli_command diff_command = {
+    "diff", "[options] BASELINE... -- SUSPECT...  |  --baseline FILE... SUSPECT...  |  --matrix DUMP...",
+    "Compare suspect dumps with a baseline by lineage (the chain of names from the top), "
+    "or print the parent -> child matrix of several dumps.",
+    diff_options,
+};
+
+#define MAX_BASELINES 256
+
+typedef struct diff_ctx {
+    const char *baselines[MAX_BASELINES];
+    int nbaselines;
+    lineage_diff_options opts;
+    int matrix, json, printed;
+    lineage_level fail_on;
+    cli_input_options input;
+    const lineage_profile *profile;
+    lineage_matrix *m;
+    int failed;
+} diff_ctx;
+
+static int on_option(void *p, int id, const char *value)
+{
+    diff_ctx *c = p;
+    switch (id) {
+    case OPT_BASELINE:
+        if (c->nbaselines == MAX_BASELINES) {
+            cli_error("diff: more than %d --baseline options", MAX_BASELINES);
+            return 0;
+        }
+        c->baselines[c->nbaselines++] = value;
+        break;
+    case OPT_MIN_SUPPORT: {
+        char *end;
+        unsigned long long k = strtoull(value, &end, 10);
+        if (*value < '0' || *value > '9' || *end || k == 0) {
+            cli_error("diff: --min-support needs a positive number, not '%s'", value);
+            return 0;
+        }
+        c->opts.min_support = k;
+        break;
+    }
+    case OPT_MATRIX:
+        c->matrix = 1;
+        break;
+    case OPT_FORMAT:
+        if (strcmp(value, "json") == 0)
+            c->json = 1;
+        else if (strcmp(value, "text") == 0)
+            c->json = 0;
+        else {
+            cli_error("diff: unknown --format '%s' (text or json)", value);
+            return 0;
+        }
+        break;
+    case OPT_FAIL_ON:
+        if (!lineage_level_parse(value, strlen(value), &c->fail_on)) {
+            cli_error("diff: unknown level '%s' (info, low, medium, high, critical)", value);
+            return 0;
+        }
+        break;
+    case OPT_THREADS:
+        c->opts.threads = 1;
+        break;
+    case OPT_STRICT:
+        c->input.strict = 1;
+        break;
+    case OPT_INPUT_FORMAT:
+        c->input.format = value;
+        break;
+    }
+    return 1;
+}
+
+static int diff_one(void *p, const lineage_dump *suspect)
+{
+    diff_ctx *c = p;
+    lineage_diff *d = NULL;
+    if (lineage_diff_new(c->profile, suspect, &c->opts, &d) != LINEAGE_OK)
+        return EXIT_INPUT;
+    char *text = c->json ? lineage_diff_render_json(d) : lineage_diff_render_text(d);
+    int ok = (c->json || !c->printed++ || cli_write("\n")) && cli_write(text);
+    free(text);
+    if (lineage_diff_count_at_least(d, c->fail_on))
+        c->failed = 1;
+    lineage_diff_free(d);
+    if (!ok) {
+        cli_error("cannot write to standard output");
+        return EXIT_INPUT;
+    }
+    return EXIT_CLEAN;
+}
+
+static int add_column(void *p, const lineage_dump *dump)
+{
+    lineage_matrix_add_dump(((diff_ctx *)p)->m, dump);
+    return EXIT_CLEAN;
+}
+
+static int run_matrix(diff_ctx *c, lineage_session *session, char **files, int nfiles)
+{
+    c->m = lineage_matrix_new(session);
+    int rc = cli_read_inputs(session, files, nfiles, &c->input, add_column, c);
+    if (rc == EXIT_CLEAN) {
+        char *text = lineage_matrix_render_text(c->m);
+        if (!cli_write(text))
+            rc = EXIT_INPUT;
+        free(text);
+    }
+    lineage_matrix_free(c->m);
+    return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    diff_ctx c = {0};
+    c.fail_on = LINEAGE_LEVEL_HIGH;
+    char **files;
+    int nfiles, help;
+    int rc = cli_parse(&diff_command, argc, argv, on_option, &c, &files, &nfiles, &help);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    if (help) {
+        cli_print_help(&diff_command, stdout);
+        free(files);
+        return EXIT_CLEAN;
+    }
+    lineage_session *session = lineage_session_new();
+    char **base_files = NULL, **suspects = files;
+    int nbase = 0, nsuspects = nfiles;
+    if (c.matrix) {
+        if (c.nbaselines || nfiles == 0) {
+            cli_error("diff --matrix: give the dumps only; see 'lineage diff --help'");
+            rc = EXIT_USAGE;
+        } else {
+            rc = run_matrix(&c, session, files, nfiles);
+        }
+        goto done;
+    }
+    if (c.nbaselines) {
+        base_files = (char **)(void *)c.baselines;
+        nbase = c.nbaselines;
+    } else {
+        int sep = -1;
+        for (int i = 0; i < nfiles && sep < 0; i++)
+            if (strcmp(files[i], "--") == 0)
+                sep = i;
+        if (sep < 0) {
+            cli_error("diff: separate the baseline from the suspects with '--' "
+                      "or use --baseline; see 'lineage diff --help'");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        base_files = files;
+        nbase = sep;
+        suspects = files + sep + 1;
+        nsuspects = nfiles - sep - 1;
+    }
+    if (nbase == 0 || nsuspects == 0) {
+        cli_error("diff: need at least one baseline and one suspect");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    lineage_profile *profile = lineage_profile_new(session);
+    rc = cli_learn_inputs(session, profile, base_files, nbase, &c.input);
+    if (rc == EXIT_CLEAN && lineage_profile_get_dump_count(profile) == 0) {
+        cli_error("diff: the baseline holds no dump");
+        rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_CLEAN) {
+        c.profile = profile;
+        rc = cli_read_inputs(session, suspects, nsuspects, &c.input, diff_one, &c);
+        if (rc == EXIT_CLEAN && c.failed)
+            rc = EXIT_FINDINGS;
+    }
+    lineage_profile_free(profile);
+done:
+    lineage_session_free(session);
+    free(files);
+    if (fflush(stdout) != 0 && rc != EXIT_INPUT) {
+        cli_error("cannot write to standard output");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}

@@ -1,0 +1,29 @@
+/* Rule-set options shared by `lineage check` and `lineage rules`. */
+#ifndef LINEAGE_CLI_RULES_H
+#define LINEAGE_CLI_RULES_H
+
+#include <lineage/rules.h>
+
+#include "cli.h"
+
+typedef struct cli_rules_options {
+    const char **paths; /* --rules, in order */
+    int npaths;
+    const char **disable; /* --disable ID */
+    int ndisable;
+    const char **levels; /* --severity ID=LEVEL */
+    int nlevels;
+    int no_defaults;
+} cli_rules_options;
+
+/* Room for every option of argc arguments; free with cli_rules_release. */
+void cli_rules_init(cli_rules_options *o, int argc);
+void cli_rules_release(cli_rules_options *o);
+/* Checks an ID=LEVEL argument; 0 (after printing why) when malformed. */
+int cli_rules_valid_level_arg(const char *arg);
+/* Loads and compiles the rule set the options describe, printing every
+ * diagnostic. Returns EXIT_CLEAN with *out set, or EXIT_RULES. */
+int cli_rules_load(lineage_session *session, const cli_rules_options *o,
+                   const char *const *extra, int nextra, lineage_ruleset **out);
+
+#endif

@@ -1,0 +1,549 @@
+/* Differences between a suspect dump and a baseline profile.
+ *
+ * The suspect is learned into a one-dump profile, then its keys are walked
+ * against the baseline's: a key the baseline lacks is new, or re-parented
+ * when its image name lives under another chain in the baseline; a key of
+ * both is checked for count, alive/exited and (opt-in) threads; a baseline
+ * key the suspect lacks is missing, or only "not observed" when the
+ * suspect's listing is partial. Levels follow docs/diff.md: anything that
+ * touches a protected system process outranks a new user application. */
+#include <lineage/diff.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "lineage_key.h"
+#include "profile.h"
+#include "strbuf.h"
+
+struct lineage_difference {
+    lineage_diff_kind kind;
+    lineage_level level;
+    const lineage_name *key;
+    char *message;
+    const lineage_process *process;
+    uint64_t count;
+    const lineage_name *base_source;
+    unsigned long base_line;
+    const lineage_name *base_key;
+};
+
+struct lineage_diff {
+    const lineage_dump *suspect;
+    uint64_t baseline_dumps;
+    uint64_t min_support;
+    lineage_difference *items;
+    size_t n, cap;
+};
+
+static const char *const kind_names[] = {
+    "new", "re-parented", "orphaned", "parented", "count",
+    "missing", "not-observed", "exited", "alive", "threads",
+};
+
+const char *lineage_diff_kind_name(lineage_diff_kind kind)
+{
+    return (size_t)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : "unknown";
+}
+
+static lineage_difference *add_diff(lineage_diff *d, lineage_diff_kind kind, lineage_level level,
+                                    const lineage_name *key)
+{
+    d->items = xgrow(d->items, &d->cap, d->n + 1, sizeof *d->items);
+    lineage_difference *x = &d->items[d->n++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->level = level;
+    x->key = key;
+    return x;
+}
+
+static void set_message(lineage_difference *x, strbuf *sb)
+{
+    x->message = strbuf_detach(sb);
+}
+
+static int is_absent_parent(const lineage_name *parent)
+{
+    const char *t = lineage_name_text(parent);
+    return strcmp(t, LINEAGE_KEY_ABSENT) == 0 || strcmp(t, LINEAGE_KEY_TOP) == 0;
+}
+
+/* What the baseline knows about an image name: how many edges it has,
+ * how many of them under a non-protected listed parent and under an
+ * absent one, and the key with the earliest evidence. */
+typedef struct usual {
+    size_t edges, unprotected, absent;
+    const profile_fact *key;
+} usual;
+
+/* True when a's evidence comes before b's (by source, then line). */
+static int evidence_first(const profile_fact *a, const profile_fact *b)
+{
+    if (!a->at_source || !b->at_source)
+        return a->at_source != NULL;
+    int c = strcmp(lineage_name_text(a->at_source), lineage_name_text(b->at_source));
+    return c < 0 || (c == 0 && a->at_line < b->at_line);
+}
+
+static int compare_diffs(const void *pa, const void *pb)
+{
+    const lineage_difference *a = pa, *b = pb;
+    if (a->level != b->level)
+        return a->level > b->level ? -1 : 1;
+    int c = strcmp(lineage_name_text(a->key), lineage_name_text(b->key));
+    if (c)
+        return c;
+    return (a->kind > b->kind) - (a->kind < b->kind);
+}
+
+static void plural(strbuf *sb, uint64_t n, const char *word)
+{
+    strbuf_printf(sb, "%llu %s%s", (unsigned long long)n, word, n == 1 ? "" : "s");
+}
+
+static void range(strbuf *sb, uint64_t lo, uint64_t hi)
+{
+    if (lo == hi)
+        strbuf_printf(sb, "%llu", (unsigned long long)lo);
+    else
+        strbuf_printf(sb, "%llu..%llu", (unsigned long long)lo, (unsigned long long)hi);
+}
+
+lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump *suspect,
+                                const lineage_diff_options *options, lineage_diff **out)
+{
+    if (out)
+        *out = NULL;
+    if (!base || !suspect || !out)
+        return LINEAGE_E_ARG;
+    lineage_diff_options opt = {0};
+    if (options)
+        opt = *options;
+    uint64_t k = opt.min_support ? opt.min_support : 1;
+    lineage_session *session = base->session;
+
+    lineage_diff *d = xcalloc(1, sizeof *d);
+    d->suspect = suspect;
+    d->baseline_dumps = base->dumps;
+    d->min_support = k;
+
+    lineage_profile *sp = lineage_profile_new(session);
+    lineage_profile_add_dump(sp, suspect);
+    lineage_keys *keys = lineage_keys_compute(session, suspect);
+
+    /* First process of each suspect key, by fact index. */
+    const lineage_process **first = xcalloc(sp->keys.n ? sp->keys.n : 1, sizeof *first);
+    size_t *first_index = xcalloc(sp->keys.n ? sp->keys.n : 1, sizeof *first_index);
+    for (size_t i = keys->count; i-- > 0;) {
+        size_t fi = (size_t)(fact_find(&sp->keys, keys->key[i], NULL) - sp->keys.items);
+        first[fi] = lineage_dump_process(suspect, i);
+        first_index[fi] = i;
+    }
+
+    /* What the baseline (at the support threshold) knows per image name. */
+    fact_set usual_set = {0};
+    usual *usuals = NULL;
+    size_t usuals_cap = 0;
+    for (size_t e = 0; e < base->edges.n; e++) {
+        const profile_fact *ef = &base->edges.items[e];
+        if (ef->dumps < k)
+            continue;
+        int added;
+        profile_fact *uf = fact_get(&usual_set, ef->a, NULL, &added);
+        size_t ui = (size_t)(uf - usual_set.items);
+        usuals = xgrow(usuals, &usuals_cap, ui + 1, sizeof *usuals);
+        if (added)
+            memset(&usuals[ui], 0, sizeof usuals[ui]);
+        usuals[ui].edges++;
+        if (is_absent_parent(ef->b))
+            usuals[ui].absent++;
+        else if (!profile_is_protected(lineage_name_text(ef->b)))
+            usuals[ui].unprotected++;
+    }
+    size_t *base_order = fact_order(&base->keys);
+    for (size_t j = 0; j < base->keys.n; j++) {
+        const profile_fact *bf = &base->keys.items[base_order[j]];
+        if (bf->dumps < k)
+            continue;
+        const char *last = lineage_key_last(bf->a);
+        const lineage_name *leaf = lineage_session_intern(session, last, strlen(last));
+        const profile_fact *uf = fact_find(&usual_set, leaf, NULL);
+        if (!uf)
+            continue;
+        usual *u = &usuals[uf - usual_set.items];
+        if (!u->key || evidence_first(bf, u->key))
+            u->key = bf;
+    }
+
+    fact_set new_leaves = {0};
+    size_t *sorder = fact_order(&sp->keys);
+    for (size_t j = 0; j < sp->keys.n; j++) {
+        size_t fi = sorder[j];
+        const profile_fact *sf = &sp->keys.items[fi];
+        const lineage_process *proc = first[fi];
+        const lineage_name *leaf = keys->leaf[first_index[fi]];
+        const lineage_name *parent = keys->parent[first_index[fi]];
+        const char *leaf_text = lineage_name_text(leaf);
+        int leaf_protected = profile_is_protected(leaf_text);
+        const profile_fact *bf = fact_find(&base->keys, sf->a, NULL);
+        if (bf && bf->dumps < k)
+            bf = NULL;
+        strbuf sb = STRBUF_INIT;
+        if (!bf) {
+            int added;
+            fact_get(&new_leaves, leaf, NULL, &added);
+            const profile_fact *uf = fact_find(&usual_set, leaf, NULL);
+            lineage_difference *x;
+            if (uf) {
+                const usual *u = &usuals[uf - usual_set.items];
+                lineage_diff_kind kind = LINEAGE_DIFF_REPARENTED;
+                if (is_absent_parent(parent) && u->absent == 0)
+                    kind = LINEAGE_DIFF_ORPHANED;
+                else if (!is_absent_parent(parent) && u->absent == u->edges)
+                    kind = LINEAGE_DIFF_PARENTED;
+                lineage_level level = LINEAGE_LEVEL_MEDIUM;
+                if (leaf_protected)
+                    level = LINEAGE_LEVEL_CRITICAL;
+                else if (profile_is_protected(lineage_name_text(parent)) ||
+                         (u->unprotected == 0 && u->absent < u->edges &&
+                          !is_absent_parent(parent)))
+                    level = LINEAGE_LEVEL_HIGH;
+                x = add_diff(d, kind, level, sf->a);
+                strbuf_printf(&sb, "%s appears under a chain the baseline never had (", leaf_text);
+                plural(&sb, sf->total, "instance");
+                strbuf_puts(&sb, ")");
+                if (u->key) {
+                    strbuf_printf(&sb, "; the baseline has it as %s", lineage_name_text(u->key->a));
+                    x->base_key = u->key->a;
+                    x->base_source = u->key->at_source;
+                    x->base_line = u->key->at_line;
+                }
+            } else {
+                lineage_level level = LINEAGE_LEVEL_LOW;
+                if (leaf_protected)
+                    level = LINEAGE_LEVEL_CRITICAL;
+                else if (profile_is_protected(lineage_name_text(parent)))
+                    level = LINEAGE_LEVEL_HIGH;
+                x = add_diff(d, LINEAGE_DIFF_NEW, level, sf->a);
+                strbuf_printf(&sb, "%s is new: the baseline never had this image name (", leaf_text);
+                plural(&sb, sf->total, "instance");
+                strbuf_puts(&sb, ")");
+            }
+            const profile_fact *rare = fact_find(&base->keys, sf->a, NULL);
+            if (rare)
+                strbuf_printf(&sb, "; seen in only %llu of %llu baseline dumps",
+                              (unsigned long long)rare->dumps, (unsigned long long)base->dumps);
+            x->process = proc;
+            x->count = sf->total;
+            set_message(x, &sb);
+            continue;
+        }
+        if (sf->total < bf->count_min || sf->total > bf->count_max) {
+            lineage_difference *x = add_diff(
+                d, LINEAGE_DIFF_COUNT, leaf_protected ? LINEAGE_LEVEL_HIGH : LINEAGE_LEVEL_LOW, sf->a);
+            strbuf_printf(&sb, "%s: ", leaf_text);
+            plural(&sb, sf->total, "instance");
+            strbuf_puts(&sb, " where the baseline had ");
+            range(&sb, bf->count_min, bf->count_max);
+            strbuf_puts(&sb, " per dump");
+            x->process = proc;
+            x->count = sf->total;
+            x->base_key = bf->a;
+            x->base_source = bf->at_source;
+            x->base_line = bf->at_line;
+            set_message(x, &sb);
+        }
+        lineage_level state_level = leaf_protected ? LINEAGE_LEVEL_MEDIUM : LINEAGE_LEVEL_LOW;
+        if (sf->exited > 0 && bf->exited == 0) {
+            lineage_difference *x = add_diff(d, LINEAGE_DIFF_EXITED, state_level, sf->a);
+            strbuf_printf(&sb, "%s: %llu of %llu exited where every baseline instance was alive",
+                          leaf_text, (unsigned long long)sf->exited,
+                          (unsigned long long)sf->total);
+            for (size_t i = first_index[fi]; i < keys->count; i++)
+                if (keys->key[i] == sf->a && !lineage_process_is_alive(lineage_dump_process(suspect, i))) {
+                    x->process = lineage_dump_process(suspect, i);
+                    break;
+                }
+            x->count = sf->total;
+            x->base_key = bf->a;
+            x->base_source = bf->at_source;
+            x->base_line = bf->at_line;
+            set_message(x, &sb);
+        }
+        if (sf->exited < sf->total && bf->exited == bf->total) {
+            lineage_difference *x = add_diff(d, LINEAGE_DIFF_ALIVE, state_level, sf->a);
+            strbuf_printf(&sb, "%s: %llu of %llu alive where every baseline instance had exited",
+                          leaf_text, (unsigned long long)(sf->total - sf->exited),
+                          (unsigned long long)sf->total);
+            for (size_t i = first_index[fi]; i < keys->count; i++)
+                if (keys->key[i] == sf->a && lineage_process_is_alive(lineage_dump_process(suspect, i))) {
+                    x->process = lineage_dump_process(suspect, i);
+                    break;
+                }
+            x->count = sf->total;
+            x->base_key = bf->a;
+            x->base_source = bf->at_source;
+            x->base_line = bf->at_line;
+            set_message(x, &sb);
+        }
+        if (opt.threads && sf->threads_min != LINEAGE_UNKNOWN &&
+            bf->threads_min != LINEAGE_UNKNOWN &&
+            (sf->threads_min < bf->threads_min || sf->threads_max > bf->threads_max)) {
+            lineage_difference *x = add_diff(d, LINEAGE_DIFF_THREADS, LINEAGE_LEVEL_LOW, sf->a);
+            strbuf_printf(&sb, "%s: threads ", leaf_text);
+            range(&sb, sf->threads_min, sf->threads_max);
+            strbuf_puts(&sb, " outside the baseline's ");
+            range(&sb, bf->threads_min, bf->threads_max);
+            for (size_t i = first_index[fi]; i < keys->count; i++) {
+                const lineage_process *q = lineage_dump_process(suspect, i);
+                uint64_t t = lineage_process_get_threads(q);
+                if (keys->key[i] == sf->a && (t < bf->threads_min || t > bf->threads_max)) {
+                    x->process = q;
+                    break;
+                }
+            }
+            x->count = sf->total;
+            x->base_key = bf->a;
+            x->base_source = bf->at_source;
+            x->base_line = bf->at_line;
+            set_message(x, &sb);
+        }
+        strbuf_release(&sb);
+    }
+
+    int partial = lineage_dump_is_partial(suspect);
+    for (size_t j = 0; j < base->keys.n; j++) {
+        const profile_fact *bf = &base->keys.items[base_order[j]];
+        if (bf->dumps < k || fact_find(&sp->keys, bf->a, NULL))
+            continue;
+        const char *last = lineage_key_last(bf->a);
+        const lineage_name *leaf = lineage_session_intern(session, last, strlen(last));
+        if (fact_find(&new_leaves, leaf, NULL))
+            continue; /* reported where it went: re-parented */
+        strbuf sb = STRBUF_INIT;
+        lineage_difference *x;
+        if (partial) {
+            x = add_diff(d, LINEAGE_DIFF_NOT_OBSERVED, LINEAGE_LEVEL_INFO, bf->a);
+            strbuf_printf(&sb, "%s not observed (listing is partial); the baseline had ", last);
+        } else {
+            x = add_diff(d, LINEAGE_DIFF_MISSING,
+                         profile_is_protected(last) ? LINEAGE_LEVEL_MEDIUM : LINEAGE_LEVEL_LOW,
+                         bf->a);
+            strbuf_printf(&sb, "%s is missing; the baseline had ", last);
+        }
+        range(&sb, bf->count_min, bf->count_max);
+        strbuf_puts(&sb, " per dump");
+        x->base_key = bf->a;
+        x->base_source = bf->at_source;
+        x->base_line = bf->at_line;
+        set_message(x, &sb);
+    }
+
+    if (d->n > 1)
+        qsort(d->items, d->n, sizeof *d->items, compare_diffs);
+    free(sorder);
+    free(base_order);
+    fact_set_free(&new_leaves);
+    fact_set_free(&usual_set);
+    free(usuals);
+    free(first);
+    free(first_index);
+    lineage_keys_free(keys);
+    lineage_profile_free(sp);
+    *out = d;
+    return LINEAGE_OK;
+}
+
+void lineage_diff_free(lineage_diff *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->items[i].message);
+    free(d->items);
+    free(d);
+}
+
+size_t lineage_diff_count(const lineage_diff *d) { return d->n; }
+
+const lineage_difference *lineage_diff_get(const lineage_diff *d, size_t i)
+{
+    return i < d->n ? &d->items[i] : NULL;
+}
+
+size_t lineage_diff_count_at_least(const lineage_diff *d, lineage_level level)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->items[i].level >= level;
+    return n;
+}
+
+const lineage_dump *lineage_diff_get_suspect(const lineage_diff *d) { return d->suspect; }
+lineage_diff_kind lineage_difference_get_kind(const lineage_difference *x) { return x->kind; }
+lineage_level lineage_difference_get_level(const lineage_difference *x) { return x->level; }
+const char *lineage_difference_get_key(const lineage_difference *x) { return lineage_name_text(x->key); }
+const char *lineage_difference_get_message(const lineage_difference *x) { return x->message; }
+const lineage_process *lineage_difference_get_process(const lineage_difference *x) { return x->process; }
+uint64_t lineage_difference_get_count(const lineage_difference *x) { return x->count; }
+
+const char *lineage_difference_get_baseline_source(const lineage_difference *x)
+{
+    return x->base_source ? lineage_name_text(x->base_source) : "";
+}
+
+unsigned long lineage_difference_get_baseline_line(const lineage_difference *x) { return x->base_line; }
+
+const char *lineage_difference_get_baseline_key(const lineage_difference *x)
+{
+    return x->base_key ? lineage_name_text(x->base_key) : "";
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+static void put_pid(strbuf *sb, const lineage_dump *dump, uint64_t pid)
+{
+    if (lineage_dump_get_pid_base(dump) == 16)
+        strbuf_printf(sb, "0x%llx", (unsigned long long)pid);
+    else
+        strbuf_printf(sb, "%llu", (unsigned long long)pid);
+}
+
+char *lineage_diff_render_text(const lineage_diff *d)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *src = lineage_dump_get_source(d->suspect);
+    strbuf_add_escaped(&sb, src, strlen(src));
+    strbuf_printf(&sb, " #%u vs a baseline of ", lineage_dump_get_index(d->suspect));
+    plural(&sb, d->baseline_dumps, "dump");
+    if (d->min_support > 1)
+        strbuf_printf(&sb, " (keys seen in at least %llu)", (unsigned long long)d->min_support);
+    strbuf_puts(&sb, ": ");
+    if (d->n == 0)
+        strbuf_puts(&sb, "no differences");
+    else
+        plural(&sb, d->n, "difference");
+    if (lineage_dump_is_partial(d->suspect))
+        strbuf_puts(&sb, " (listing is partial)");
+    strbuf_putc(&sb, '\n');
+    for (size_t i = 0; i < d->n; i++) {
+        const lineage_difference *x = &d->items[i];
+        strbuf_printf(&sb, "%-8s %s ", lineage_level_name(x->level), lineage_diff_kind_name(x->kind));
+        strbuf_add_escaped(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
+        strbuf_puts(&sb, "\n  ");
+        strbuf_add_escaped(&sb, x->message, strlen(x->message));
+        strbuf_putc(&sb, '\n');
+        if (x->process) {
+            strbuf_puts(&sb, "  suspect:  ");
+            strbuf_add_escaped(&sb, src, strlen(src));
+            strbuf_printf(&sb, ":%lu (pid ", lineage_process_get_line(x->process));
+            put_pid(&sb, d->suspect, lineage_process_get_pid(x->process));
+            strbuf_puts(&sb, ")\n");
+        }
+        if (x->base_source) {
+            strbuf_puts(&sb, "  baseline: ");
+            strbuf_add_escaped(&sb, lineage_name_text(x->base_source),
+                               lineage_name_length(x->base_source));
+            strbuf_printf(&sb, ":%lu\n", x->base_line);
+        }
+    }
+    return strbuf_detach(&sb);
+}
+
+/* JSON string: quotes, backslash and control bytes escaped; bytes that
+ * are not valid UTF-8 become U+FFFD so the output is always valid JSON. */
+static void json_string(strbuf *sb, const char *s, size_t len)
+{
+    strbuf_putc(sb, '"');
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            strbuf_putc(sb, '\\');
+            strbuf_putc(sb, (char)c);
+            i++;
+        } else if (c == '\n') {
+            strbuf_puts(sb, "\\n");
+            i++;
+        } else if (c == '\t') {
+            strbuf_puts(sb, "\\t");
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            strbuf_printf(sb, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            strbuf_putc(sb, (char)c);
+            i++;
+        } else {
+            size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+            if (c >= 0xf5)
+                n = 0;
+            int ok = n && i + n <= len;
+            for (size_t j = 1; ok && j < n; j++)
+                ok = ((unsigned char)s[i + j] & 0xc0) == 0x80;
+            if (ok && n == 3) {
+                unsigned char c1 = (unsigned char)s[i + 1];
+                ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+            } else if (ok && n == 4) {
+                unsigned char c1 = (unsigned char)s[i + 1];
+                ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+            }
+            if (ok) {
+                strbuf_add(sb, s + i, n);
+                i += n;
+            } else {
+                strbuf_puts(sb, "\\ufffd");
+                i++;
+            }
+        }
+    }
+    strbuf_putc(sb, '"');
+}
+
+static void json_cstr(strbuf *sb, const char *s) { json_string(sb, s, strlen(s)); }
+
+char *lineage_diff_render_json(const lineage_diff *d)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *src = lineage_dump_get_source(d->suspect);
+    strbuf_puts(&sb, "{\"suspect\":{\"source\":");
+    json_cstr(&sb, src);
+    strbuf_printf(&sb, ",\"index\":%u,\"partial\":%s},\"baseline_dumps\":%llu,\"min_support\":%llu,"
+                       "\"differences\":[",
+                  lineage_dump_get_index(d->suspect),
+                  lineage_dump_is_partial(d->suspect) ? "true" : "false",
+                  (unsigned long long)d->baseline_dumps, (unsigned long long)d->min_support);
+    for (size_t i = 0; i < d->n; i++) {
+        const lineage_difference *x = &d->items[i];
+        strbuf_puts(&sb, i ? ",\n" : "\n");
+        strbuf_printf(&sb, "{\"kind\":\"%s\",\"level\":\"%s\",\"key\":", lineage_diff_kind_name(x->kind),
+                      lineage_level_name(x->level));
+        json_string(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
+        strbuf_puts(&sb, ",\"message\":");
+        json_cstr(&sb, x->message);
+        strbuf_printf(&sb, ",\"count\":%llu,\"suspect\":", (unsigned long long)x->count);
+        if (x->process) {
+            strbuf_puts(&sb, "{\"source\":");
+            json_cstr(&sb, src);
+            strbuf_printf(&sb, ",\"line\":%lu,\"pid\":%llu}", lineage_process_get_line(x->process),
+                          (unsigned long long)lineage_process_get_pid(x->process));
+        } else {
+            strbuf_puts(&sb, "null");
+        }
+        strbuf_puts(&sb, ",\"baseline\":");
+        if (x->base_source) {
+            strbuf_puts(&sb, "{\"source\":");
+            json_string(&sb, lineage_name_text(x->base_source), lineage_name_length(x->base_source));
+            strbuf_printf(&sb, ",\"line\":%lu,\"key\":", x->base_line);
+            json_cstr(&sb, lineage_difference_get_baseline_key(x));
+            strbuf_puts(&sb, "}");
+        } else {
+            strbuf_puts(&sb, "null");
+        }
+        strbuf_puts(&sb, "}");
+    }
+    strbuf_puts(&sb, d->n ? "\n]}\n" : "]}\n");
+    return strbuf_detach(&sb);
+}

@@ -1,0 +1,135 @@
+/* Lineage keys: one iterative preorder walk over a dump's tree builds the
+ * chain of folded names for every process and interns it, so comparing
+ * two dumps' keys is a pointer compare. The walk keeps the current chain
+ * in one buffer with the length it had at each depth, so nothing recurses
+ * and nothing is allocated per process apart from the interned keys. */
+#include "lineage_key.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <lineage/tree.h>
+
+#include "alloc.h"
+#include "limits.h"
+#include "model.h"
+#include "strbuf.h"
+
+/* A "/" or "%" inside an image name would make keys ambiguous: they are
+ * written %2F and %25. */
+static const lineage_name *escape_component(lineage_session *s, const lineage_name *n)
+{
+    const char *t = lineage_name_text(n);
+    size_t len = lineage_name_length(n);
+    if (!memchr(t, '/', len) && !memchr(t, '%', len))
+        return n;
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '/')
+            strbuf_puts(&sb, "%2F");
+        else if (t[i] == '%')
+            strbuf_puts(&sb, "%25");
+        else
+            strbuf_putc(&sb, t[i]);
+    }
+    const lineage_name *r = lineage_session_intern(s, sb.data, sb.len);
+    strbuf_release(&sb);
+    return r;
+}
+
+const lineage_name *lineage_key_component(const lineage_process *proc)
+{
+    return lineage_name_folded(lineage_name_full(lineage_process_get_name(proc)));
+}
+
+const char *lineage_key_last(const lineage_name *key)
+{
+    const char *t = lineage_name_text(key);
+    const char *slash = strrchr(t, '/');
+    return slash ? slash + 1 : t;
+}
+
+lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump *dump)
+{
+    lineage_keys *k = xcalloc(1, sizeof *k);
+    size_t n = lineage_dump_process_count(dump);
+    k->count = n;
+    k->key = xcalloc(n ? n : 1, sizeof *k->key);
+    k->leaf = xcalloc(n ? n : 1, sizeof *k->leaf);
+    k->parent = xcalloc(n ? n : 1, sizeof *k->parent);
+
+    const lineage_name *absent = lineage_session_intern(session, LINEAGE_KEY_ABSENT, 1);
+    const lineage_name *top = lineage_session_intern(session, LINEAGE_KEY_TOP,
+                                                     strlen(LINEAGE_KEY_TOP));
+    /* mark[d] = length of the chain buffer before the node at depth d was
+     * added (depth 1 = tops of the listing). */
+    size_t mark[LINEAGE_MAX_KEY_DEPTH + 2];
+    strbuf chain = STRBUF_INIT;
+    strbuf deep = STRBUF_INIT;
+    strbuf_add(&chain, "", 0);
+
+    lineage_iter *it = lineage_iter_new(lineage_dump_get_root(dump));
+    lineage_event ev;
+    while ((ev = lineage_iter_next(it)) != LINEAGE_EVENT_DONE) {
+        const lineage_node *node = lineage_iter_get_node(it);
+        lineage_node_kind kind = lineage_node_get_kind(node);
+        if (kind == LINEAGE_NODE_ROOT)
+            continue;
+        size_t depth = lineage_node_get_depth(node);
+        if (ev == LINEAGE_EVENT_EXIT) {
+            if (depth <= LINEAGE_MAX_KEY_DEPTH) {
+                chain.len = mark[depth];
+                chain.data[chain.len] = '\0';
+            }
+            continue;
+        }
+        const lineage_process *proc = lineage_node_get_process(node);
+        const lineage_name *comp =
+            kind == LINEAGE_NODE_ABSENT ? absent : escape_component(session, lineage_key_component(proc));
+        if (depth <= LINEAGE_MAX_KEY_DEPTH) {
+            mark[depth] = chain.len;
+            if (chain.len)
+                strbuf_putc(&chain, '/');
+            strbuf_add(&chain, lineage_name_text(comp), lineage_name_length(comp));
+        }
+        if (!proc)
+            continue;
+        size_t i = lineage_process_get_index(proc);
+        if (depth <= LINEAGE_MAX_KEY_DEPTH) {
+            k->key[i] = lineage_session_intern(session, chain.data, chain.len);
+        } else {
+            deep.len = 0;
+            strbuf_add(&deep, chain.data, chain.len);
+            strbuf_puts(&deep, "/.../");
+            strbuf_add(&deep, lineage_name_text(comp), lineage_name_length(comp));
+            k->key[i] = lineage_session_intern(session, deep.data, deep.len);
+        }
+        k->leaf[i] = comp;
+        const lineage_node *up = lineage_node_get_parent(node);
+        switch (lineage_node_get_kind(up)) {
+        case LINEAGE_NODE_ROOT:
+            k->parent[i] = top;
+            break;
+        case LINEAGE_NODE_ABSENT:
+            k->parent[i] = absent;
+            break;
+        case LINEAGE_NODE_PROCESS:
+            k->parent[i] = escape_component(session,
+                                            lineage_key_component(lineage_node_get_process(up)));
+            break;
+        }
+    }
+    lineage_iter_free(it);
+    strbuf_release(&chain);
+    strbuf_release(&deep);
+    return k;
+}
+
+void lineage_keys_free(lineage_keys *k)
+{
+    if (!k)
+        return;
+    free(k->key);
+    free(k->leaf);
+    free(k->parent);
+    free(k);
+}

@@ -1,0 +1,42 @@
+/* Lineage keys: the chain of image names from the top of a dump's tree
+ * down to a process, used to compare dumps by the shape of their trees
+ * instead of by PIDs (which change between boots). */
+#ifndef LINEAGE_KEY_H
+#define LINEAGE_KEY_H
+
+#include <stddef.h>
+#include <lineage/dump.h>
+#include <lineage/session.h>
+
+/* The keys and edges of one dump, indexed by process index (listing
+ * order). key[i] is the chain of process i, e.g.
+ * "system/smss.exe" or "?/wininit.exe/services.exe": each name case-folded
+ * with cut names resolved, an absent parent written "?", joined by "/".
+ * leaf[i] is process i's own folded name and parent[i] the folded name of
+ * its parent ("?" when the parent is absent, "(top)" for a top of the
+ * listing). Everything is interned in the dump's session, so equal keys
+ * are equal pointers. Free with lineage_keys_free. */
+typedef struct lineage_keys {
+    size_t count;
+    const lineage_name **key;
+    const lineage_name **leaf;
+    const lineage_name **parent;
+} lineage_keys;
+
+/* Computes every key of a dump in one iterative preorder walk. Aborts on
+ * OOM. Chains deeper than LINEAGE_MAX_KEY_DEPTH keep their top
+ * LINEAGE_MAX_KEY_DEPTH names, then "...", then the process's own name. */
+lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump *dump);
+void lineage_keys_free(lineage_keys *keys);
+
+/* The folded component a process contributes to keys. */
+const lineage_name *lineage_key_component(const lineage_process *proc);
+
+/* The part of a key after its last "/" (the key itself when it has none). */
+const char *lineage_key_last(const lineage_name *key);
+
+/* The text written for an absent parent and for the parent of a top. */
+#define LINEAGE_KEY_ABSENT "?"
+#define LINEAGE_KEY_TOP "(top)"
+
+#endif

@@ -1,0 +1,834 @@
+/* Profiles: learning known-good lineage from dumps, merging, the text
+ * form and emitting it as rules.
+ *
+ * Learning a dump first builds a one-dump profile and then merges it, so
+ * learn(x ++ y) = merge(learn(x), learn(y)) holds by construction. Every
+ * merged field is a sum, a minimum or a maximum, which makes merging
+ * associative and commutative; the "first seen" evidence is the smallest
+ * (source, line) pair for the same reason. Output is sorted by byte order
+ * of the names, never by hash order. */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "lineage_key.h"
+#include "limits.h"
+#include "strbuf.h"
+
+/* ---- fact sets ---------------------------------------------------------- */
+
+static size_t hash_pair(const lineage_name *a, const lineage_name *b)
+{
+    uintptr_t x = (uintptr_t)a * 0x9E3779B97F4A7C15u ^ ((uintptr_t)b + 0x632BE59BD9B4E019u);
+    x ^= x >> 29;
+    return (size_t)x;
+}
+
+static void fact_rehash(fact_set *s)
+{
+    size_t nslots = s->nslots ? s->nslots * 2 : 64;
+    free(s->slots);
+    s->slots = xcalloc(nslots, sizeof *s->slots);
+    s->nslots = nslots;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t h = hash_pair(s->items[i].a, s->items[i].b) & (nslots - 1);
+        while (s->slots[h])
+            h = (h + 1) & (nslots - 1);
+        s->slots[h] = i + 1;
+    }
+}
+
+static size_t fact_index(const fact_set *s, const lineage_name *a, const lineage_name *b)
+{
+    if (!s->nslots)
+        return 0;
+    size_t h = hash_pair(a, b) & (s->nslots - 1);
+    while (s->slots[h]) {
+        const profile_fact *f = &s->items[s->slots[h] - 1];
+        if (f->a == a && f->b == b)
+            return s->slots[h];
+        h = (h + 1) & (s->nslots - 1);
+    }
+    return 0;
+}
+
+const profile_fact *fact_find(const fact_set *s, const lineage_name *a, const lineage_name *b)
+{
+    size_t i = fact_index(s, a, b);
+    return i ? &s->items[i - 1] : NULL;
+}
+
+/* The fact for (a, b), added empty when new; *added says which. */
+profile_fact *fact_get(fact_set *s, const lineage_name *a, const lineage_name *b,
+                              int *added)
+{
+    size_t found = fact_index(s, a, b);
+    profile_fact *f;
+    *added = 0;
+    if (found)
+        return &s->items[found - 1];
+    if ((s->n + 1) * 2 > s->nslots) {
+        s->items = xgrow(s->items, &s->cap, s->n + 1, sizeof *s->items);
+        fact_rehash(s);
+    }
+    s->items = xgrow(s->items, &s->cap, s->n + 1, sizeof *s->items);
+    f = &s->items[s->n++];
+    memset(f, 0, sizeof *f);
+    f->a = a;
+    f->b = b;
+    f->count_min = UINT64_MAX;
+    f->threads_min = LINEAGE_UNKNOWN;
+    f->threads_max = LINEAGE_UNKNOWN;
+    size_t h = hash_pair(a, b) & (s->nslots - 1);
+    while (s->slots[h])
+        h = (h + 1) & (s->nslots - 1);
+    s->slots[h] = s->n;
+    *added = 1;
+    return f;
+}
+
+void fact_set_free(fact_set *s)
+{
+    free(s->items);
+    free(s->slots);
+}
+
+static int evidence_before(const lineage_name *src_a, unsigned long line_a,
+                           const lineage_name *src_b, unsigned long line_b)
+{
+    if (!src_b)
+        return 1;
+    if (!src_a)
+        return 0;
+    int c = strcmp(lineage_name_text(src_a), lineage_name_text(src_b));
+    return c < 0 || (c == 0 && line_a < line_b);
+}
+
+static void fact_merge(profile_fact *to, const profile_fact *from)
+{
+    to->dumps += from->dumps;
+    if (from->count_min < to->count_min)
+        to->count_min = from->count_min;
+    if (from->count_max > to->count_max)
+        to->count_max = from->count_max;
+    to->total += from->total;
+    to->exited += from->exited;
+    if (from->threads_min != LINEAGE_UNKNOWN &&
+        (to->threads_min == LINEAGE_UNKNOWN || from->threads_min < to->threads_min))
+        to->threads_min = from->threads_min;
+    if (from->threads_max != LINEAGE_UNKNOWN &&
+        (to->threads_max == LINEAGE_UNKNOWN || from->threads_max > to->threads_max))
+        to->threads_max = from->threads_max;
+    if (evidence_before(from->at_source, from->at_line, to->at_source, to->at_line)) {
+        to->at_source = from->at_source;
+        to->at_line = from->at_line;
+    }
+}
+
+static void fact_set_merge(fact_set *to, const fact_set *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        int added;
+        profile_fact *f = fact_get(to, from->items[i].a, from->items[i].b, &added);
+        fact_merge(f, &from->items[i]);
+    }
+}
+
+static int compare_names(const lineage_name *x, const lineage_name *y)
+{
+    if (x == y)
+        return 0;
+    if (!x)
+        return -1;
+    if (!y)
+        return 1;
+    size_t lx = lineage_name_length(x), ly = lineage_name_length(y);
+    int c = memcmp(lineage_name_text(x), lineage_name_text(y), lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+/* qsort has no context argument in C11: sort index/pointer pairs. */
+typedef struct order_item {
+    const profile_fact *f;
+    size_t index;
+} order_item;
+
+static int compare_order(const void *pa, const void *pb)
+{
+    const profile_fact *x = ((const order_item *)pa)->f, *y = ((const order_item *)pb)->f;
+    /* Edges sort by parent, then child; keys and names by their text. */
+    int c = compare_names(x->b, y->b);
+    return c ? c : compare_names(x->a, y->a);
+}
+
+size_t *fact_order(const fact_set *s)
+{
+    order_item *items = xcalloc(s->n ? s->n : 1, sizeof *items);
+    for (size_t i = 0; i < s->n; i++) {
+        items[i].f = &s->items[i];
+        items[i].index = i;
+    }
+    qsort(items, s->n, sizeof *items, compare_order);
+    size_t *idx = xcalloc(s->n ? s->n : 1, sizeof *idx);
+    for (size_t i = 0; i < s->n; i++)
+        idx[i] = items[i].index;
+    free(items);
+    return idx;
+}
+
+int profile_is_protected(const char *n)
+{
+    static const char *const protected_names[] = {
+        "system", "smss.exe", "csrss.exe", "wininit.exe", "winlogon.exe", "services.exe",
+        "lsass.exe", NULL,
+    };
+    for (size_t i = 0; protected_names[i]; i++)
+        if (strcmp(n, protected_names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- profiles ----------------------------------------------------------- */
+
+lineage_profile *lineage_profile_new(lineage_session *session)
+{
+    lineage_profile *p = xcalloc(1, sizeof *p);
+    p->session = session;
+    return p;
+}
+
+void lineage_profile_free(lineage_profile *p)
+{
+    if (!p)
+        return;
+    free(p->builds);
+    fact_set_free(&p->keys);
+    fact_set_free(&p->edges);
+    fact_set_free(&p->names);
+    free(p);
+}
+
+static void add_build(lineage_profile *p, unsigned build, uint64_t dumps)
+{
+    size_t i = 0;
+    while (i < p->nbuilds && p->builds[i].build < build)
+        i++;
+    if (i < p->nbuilds && p->builds[i].build == build) {
+        p->builds[i].dumps += dumps;
+        return;
+    }
+    p->builds = xgrow(p->builds, &p->builds_cap, p->nbuilds + 1, sizeof *p->builds);
+    memmove(&p->builds[i + 1], &p->builds[i], (p->nbuilds - i) * sizeof *p->builds);
+    p->builds[i].build = build;
+    p->builds[i].dumps = dumps;
+    p->nbuilds++;
+}
+
+lineage_status lineage_profile_merge(lineage_profile *into, const lineage_profile *from)
+{
+    if (!into || !from || into->session != from->session)
+        return LINEAGE_E_ARG;
+    into->dumps += from->dumps;
+    for (size_t i = 0; i < from->nbuilds; i++)
+        add_build(into, from->builds[i].build, from->builds[i].dumps);
+    fact_set_merge(&into->keys, &from->keys);
+    fact_set_merge(&into->edges, &from->edges);
+    fact_set_merge(&into->names, &from->names);
+    return LINEAGE_OK;
+}
+
+static void observe(fact_set *s, const lineage_name *a, const lineage_name *b,
+                    const lineage_process *proc, const lineage_name *source)
+{
+    int added;
+    profile_fact *f = fact_get(s, a, b, &added);
+    f->total++;
+    if (!lineage_process_is_alive(proc))
+        f->exited++;
+    uint64_t t = lineage_process_get_threads(proc);
+    if (t != LINEAGE_UNKNOWN) {
+        if (f->threads_min == LINEAGE_UNKNOWN || t < f->threads_min)
+            f->threads_min = t;
+        if (f->threads_max == LINEAGE_UNKNOWN || t > f->threads_max)
+            f->threads_max = t;
+    }
+    unsigned long line = lineage_process_get_line(proc);
+    if (evidence_before(source, line, f->at_source, f->at_line)) {
+        f->at_source = source;
+        f->at_line = line;
+    }
+}
+
+static void close_dump(fact_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        s->items[i].dumps = 1;
+        s->items[i].count_min = s->items[i].count_max = s->items[i].total;
+    }
+}
+
+void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
+{
+    lineage_profile *one = lineage_profile_new(p->session);
+    lineage_keys *k = lineage_keys_compute(p->session, dump);
+    const char *src = lineage_dump_get_source(dump);
+    const lineage_name *source = lineage_session_intern(p->session, src, strlen(src));
+    for (size_t i = 0; i < k->count; i++) {
+        const lineage_process *proc = lineage_dump_process(dump, i);
+        observe(&one->keys, k->key[i], NULL, proc, source);
+        observe(&one->edges, k->leaf[i], k->parent[i], proc, source);
+        observe(&one->names, k->leaf[i], NULL, proc, source);
+    }
+    close_dump(&one->keys);
+    close_dump(&one->edges);
+    close_dump(&one->names);
+    one->dumps = 1;
+    add_build(one, lineage_dump_get_build(dump), 1);
+    lineage_profile_merge(p, one);
+    lineage_keys_free(k);
+    lineage_profile_free(one);
+}
+
+uint64_t lineage_profile_get_dump_count(const lineage_profile *p) { return p->dumps; }
+size_t lineage_profile_key_count(const lineage_profile *p) { return p->keys.n; }
+size_t lineage_profile_edge_count(const lineage_profile *p) { return p->edges.n; }
+size_t lineage_profile_name_count(const lineage_profile *p) { return p->names.n; }
+
+/* ---- text form ---------------------------------------------------------- */
+
+static void put_quoted(strbuf *sb, const char *s, size_t len)
+{
+    strbuf_putc(sb, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            strbuf_putc(sb, '\\');
+            strbuf_putc(sb, (char)c);
+        } else if (c < 0x20 || c == 0x7f) {
+            strbuf_printf(sb, "\\x%02x", c);
+        } else {
+            strbuf_putc(sb, (char)c);
+        }
+    }
+    strbuf_putc(sb, '"');
+}
+
+static void put_name(strbuf *sb, const lineage_name *n)
+{
+    put_quoted(sb, lineage_name_text(n), lineage_name_length(n));
+}
+
+static void put_fact_body(strbuf *sb, const profile_fact *f)
+{
+    strbuf_printf(sb, " dumps %llu count %llu %llu total %llu exited %llu",
+                  (unsigned long long)f->dumps, (unsigned long long)f->count_min,
+                  (unsigned long long)f->count_max, (unsigned long long)f->total,
+                  (unsigned long long)f->exited);
+    if (f->threads_min == LINEAGE_UNKNOWN)
+        strbuf_puts(sb, " threads - -");
+    else
+        strbuf_printf(sb, " threads %llu %llu", (unsigned long long)f->threads_min,
+                      (unsigned long long)f->threads_max);
+    strbuf_puts(sb, " at ");
+    if (f->at_source)
+        put_name(sb, f->at_source);
+    else
+        strbuf_puts(sb, "\"\"");
+    strbuf_printf(sb, " %lu\n", f->at_line);
+}
+
+static void put_set(strbuf *sb, const fact_set *s, const char *word)
+{
+    size_t *order = fact_order(s);
+    for (size_t i = 0; i < s->n; i++) {
+        const profile_fact *f = &s->items[order[i]];
+        strbuf_puts(sb, word);
+        strbuf_putc(sb, ' ');
+        if (f->b) {
+            put_name(sb, f->b);
+            strbuf_putc(sb, ' ');
+        }
+        put_name(sb, f->a);
+        put_fact_body(sb, f);
+    }
+    free(order);
+}
+
+char *lineage_profile_write_text(const lineage_profile *p)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_printf(&sb, "lineage-profile %d\n", LINEAGE_PROFILE_VERSION);
+    strbuf_printf(&sb, "dumps %llu\n", (unsigned long long)p->dumps);
+    for (size_t i = 0; i < p->nbuilds; i++)
+        strbuf_printf(&sb, "build %u dumps %llu\n", p->builds[i].build,
+                      (unsigned long long)p->builds[i].dumps);
+    put_set(&sb, &p->names, "name");
+    put_set(&sb, &p->edges, "edge");
+    put_set(&sb, &p->keys, "key");
+    return strbuf_detach(&sb);
+}
+
+int lineage_profile_sniff(const char *text, size_t len)
+{
+    static const char magic[] = "lineage-profile ";
+    return len >= sizeof magic - 1 && memcmp(text, magic, sizeof magic - 1) == 0;
+}
+
+/* A tokenizer over one line: words and quoted strings, with columns. */
+typedef struct line_scan {
+    const char *s, *end, *line;
+    const char *tok; /* start of the last token (for columns) */
+} line_scan;
+
+typedef struct parse_ctx {
+    lineage_session *session;
+    const char *name;
+    lineage_diag_list *diags;
+    unsigned long lineno;
+    const char *line;
+    size_t line_len;
+    int errors;
+    strbuf tmp;
+} parse_ctx;
+
+static void perr(parse_ctx *c, const char *at, const char *msg)
+{
+    unsigned col = (unsigned)(at - c->line) + 1;
+    lineage_diag_add(c->diags, LINEAGE_ERROR, c->name, c->lineno, col, c->line, c->line_len, "%s",
+                     msg);
+    c->errors++;
+}
+
+static void skip_space(line_scan *ls)
+{
+    while (ls->s < ls->end && (*ls->s == ' ' || *ls->s == '\t'))
+        ls->s++;
+}
+
+/* The next bare word; 0 at the end of the line. */
+static int next_word(line_scan *ls, const char **w, size_t *len)
+{
+    skip_space(ls);
+    ls->tok = ls->s;
+    if (ls->s >= ls->end)
+        return 0;
+    const char *b = ls->s;
+    while (ls->s < ls->end && *ls->s != ' ' && *ls->s != '\t')
+        ls->s++;
+    *w = b;
+    *len = (size_t)(ls->s - b);
+    return 1;
+}
+
+static int expect_word(parse_ctx *c, line_scan *ls, const char *want)
+{
+    const char *w;
+    size_t len;
+    if (!next_word(ls, &w, &len) || len != strlen(want) || memcmp(w, want, len) != 0) {
+        strbuf_release(&c->tmp);
+        strbuf_printf(&c->tmp, "expected '%s'", want);
+        perr(c, ls->tok, c->tmp.data);
+        return 0;
+    }
+    return 1;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* A quoted string, interned. */
+static const lineage_name *expect_string(parse_ctx *c, line_scan *ls)
+{
+    skip_space(ls);
+    ls->tok = ls->s;
+    if (ls->s >= ls->end || *ls->s != '"') {
+        perr(c, ls->s, "expected a quoted string");
+        return NULL;
+    }
+    ls->s++;
+    strbuf sb = STRBUF_INIT;
+    strbuf_add(&sb, "", 0);
+    while (ls->s < ls->end && *ls->s != '"') {
+        char ch = *ls->s++;
+        if (ch == '\\') {
+            if (ls->s >= ls->end)
+                break;
+            char e = *ls->s++;
+            if (e == '"' || e == '\\') {
+                strbuf_putc(&sb, e);
+            } else if (e == 'x' && ls->end - ls->s >= 2 && hexval(ls->s[0]) >= 0 &&
+                       hexval(ls->s[1]) >= 0) {
+                strbuf_putc(&sb, (char)(hexval(ls->s[0]) * 16 + hexval(ls->s[1])));
+                ls->s += 2;
+            } else {
+                perr(c, ls->s - 2, "unknown escape in string");
+                strbuf_release(&sb);
+                return NULL;
+            }
+        } else {
+            strbuf_putc(&sb, ch);
+        }
+    }
+    if (ls->s >= ls->end) {
+        perr(c, ls->tok, "unterminated string");
+        strbuf_release(&sb);
+        return NULL;
+    }
+    ls->s++;
+    const lineage_name *n = lineage_session_intern(c->session, sb.data, sb.len);
+    strbuf_release(&sb);
+    return n;
+}
+
+/* A decimal number, or "-" (LINEAGE_UNKNOWN) when allow_dash. */
+static int expect_number(parse_ctx *c, line_scan *ls, int allow_dash, uint64_t *out)
+{
+    const char *w;
+    size_t len;
+    if (!next_word(ls, &w, &len)) {
+        perr(c, ls->tok, "expected a number");
+        return 0;
+    }
+    if (allow_dash && len == 1 && w[0] == '-') {
+        *out = LINEAGE_UNKNOWN;
+        return 1;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (w[i] < '0' || w[i] > '9' || v > (UINT64_MAX - 9) / 10) {
+            perr(c, w, "expected a number");
+            return 0;
+        }
+        v = v * 10 + (uint64_t)(w[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_fact_body(parse_ctx *c, line_scan *ls, profile_fact *f)
+{
+    uint64_t line = 0;
+    if (!(expect_word(c, ls, "dumps") && expect_number(c, ls, 0, &f->dumps) &&
+          expect_word(c, ls, "count") && expect_number(c, ls, 0, &f->count_min) &&
+          expect_number(c, ls, 0, &f->count_max) && expect_word(c, ls, "total") &&
+          expect_number(c, ls, 0, &f->total) && expect_word(c, ls, "exited") &&
+          expect_number(c, ls, 0, &f->exited) && expect_word(c, ls, "threads") &&
+          expect_number(c, ls, 1, &f->threads_min) &&
+          expect_number(c, ls, 1, &f->threads_max) && expect_word(c, ls, "at")))
+        return 0;
+    const char *at = ls->s;
+    if (!(f->at_source = expect_string(c, ls)) || !expect_number(c, ls, 0, &line))
+        return 0;
+    f->at_line = (unsigned long)line;
+    if (lineage_name_length(f->at_source) == 0)
+        f->at_source = NULL;
+    if (f->dumps == 0 || f->count_min > f->count_max || f->count_min == 0 ||
+        f->total < f->count_max || f->exited > f->total ||
+        (f->threads_min == LINEAGE_UNKNOWN) != (f->threads_max == LINEAGE_UNKNOWN) ||
+        (f->threads_min != LINEAGE_UNKNOWN && f->threads_min > f->threads_max)) {
+        perr(c, at, "inconsistent counts in fact");
+        return 0;
+    }
+    return 1;
+}
+
+static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *seen_dumps)
+{
+    const char *w;
+    size_t len;
+    if (!next_word(ls, &w, &len))
+        return; /* blank */
+    if (w[0] == '#')
+        return;
+    const char *start = w;
+#define IS(word) (len == sizeof(word) - 1 && memcmp(w, word, len) == 0)
+    if (IS("dumps")) {
+        uint64_t n;
+        if (!expect_number(c, ls, 0, &n))
+            return;
+        if (*seen_dumps) {
+            perr(c, start, "duplicate 'dumps' line");
+            return;
+        }
+        *seen_dumps = 1;
+        p->dumps = n;
+    } else if (IS("build")) {
+        uint64_t b, n;
+        if (!(expect_number(c, ls, 0, &b) && expect_word(c, ls, "dumps") &&
+              expect_number(c, ls, 0, &n)))
+            return;
+        if (b > UINT32_MAX) {
+            perr(c, start, "build number out of range");
+            return;
+        }
+        add_build(p, (unsigned)b, n);
+    } else if (IS("name") || IS("edge") || IS("key")) {
+        fact_set *set = IS("name") ? &p->names : IS("edge") ? &p->edges : &p->keys;
+        profile_fact f = {0};
+        const lineage_name *parent = NULL;
+        if (set == &p->edges && !(parent = expect_string(c, ls)))
+            return;
+        const lineage_name *a = expect_string(c, ls);
+        if (!a || !parse_fact_body(c, ls, &f))
+            return;
+        int added;
+        profile_fact *to = fact_get(set, a, parent, &added);
+        if (!added) {
+            perr(c, start, "duplicate fact");
+            return;
+        }
+        f.a = a;
+        f.b = parent;
+        *to = f;
+    } else {
+        perr(c, start, "unknown fact (expected dumps, build, name, edge or key)");
+        return;
+    }
+#undef IS
+    if (next_word(ls, &w, &len))
+        perr(c, w, "unexpected text after the fact");
+}
+
+lineage_status lineage_profile_parse(lineage_session *session, const char *name,
+                                     const char *text, size_t len, lineage_diag_list *diags,
+                                     lineage_profile **out)
+{
+    parse_ctx c = {session, name, diags, 0, NULL, 0, 0, STRBUF_INIT};
+    lineage_profile *p = lineage_profile_new(session);
+    lineage_status st = LINEAGE_OK;
+    const char *s = text, *end = text + len;
+    int seen_version = 0, seen_dumps = 0;
+    size_t facts = 0;
+    *out = NULL;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *le = nl ? nl : end;
+        c.lineno++;
+        c.line = s;
+        c.line_len = (size_t)(le - s);
+        if (c.line_len && le[-1] == '\r')
+            c.line_len--;
+        line_scan ls = {s, s + c.line_len, s, s};
+        if (!seen_version) {
+            char want[40];
+            snprintf(want, sizeof want, "lineage-profile %d", LINEAGE_PROFILE_VERSION);
+            if (c.line_len != strlen(want) || memcmp(s, want, c.line_len) != 0) {
+                perr(&c, s,
+                     lineage_profile_sniff(s, c.line_len)
+                         ? "unsupported profile version (this lineage reads version 1)"
+                         : "not a lineage profile (expected 'lineage-profile 1')");
+                break;
+            }
+            seen_version = 1;
+        } else if (++facts > LINEAGE_MAX_PROFILE_FACTS) {
+            perr(&c, s, "too many facts in one profile (LINEAGE_MAX_PROFILE_FACTS)");
+            st = LINEAGE_E_LIMIT;
+            break;
+        } else {
+            parse_line(&c, p, &ls, &seen_dumps);
+        }
+        s = nl ? nl + 1 : end;
+    }
+    if (!seen_version && c.errors == 0) {
+        c.lineno = 1;
+        c.line = text;
+        c.line_len = 0;
+        perr(&c, text, "empty file: not a lineage profile");
+    }
+    if (c.errors == 0) {
+        for (size_t i = 0; i < p->keys.n; i++)
+            if (p->keys.items[i].dumps > p->dumps) {
+                c.lineno = 0;
+                lineage_diag_add(diags, LINEAGE_ERROR, name, 0, 0, NULL, 0,
+                                 "a key was seen in more dumps than the profile holds");
+                c.errors++;
+                break;
+            }
+    }
+    strbuf_release(&c.tmp);
+    if (c.errors) {
+        lineage_profile_free(p);
+        return st != LINEAGE_OK ? st : LINEAGE_E_PARSE;
+    }
+    *out = p;
+    return LINEAGE_OK;
+}
+
+lineage_status lineage_profile_load(lineage_session *session, const char *path,
+                                    lineage_diag_list *diags, lineage_profile **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot open: %s",
+                         strerror(errno));
+        return LINEAGE_E_IO;
+    }
+    strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        strbuf_add(&sb, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "read error");
+        strbuf_release(&sb);
+        return LINEAGE_E_IO;
+    }
+    lineage_status st =
+        lineage_profile_parse(session, path, sb.data ? sb.data : "", sb.len, diags, out);
+    strbuf_release(&sb);
+    return st;
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+/* A PCRE2 literal for a folded name: every ASCII punctuation escaped, "/"
+ * as "\/" (patterns are written between slashes), control bytes as \xNN. */
+static void put_pattern_literal(strbuf *sb, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f)
+            strbuf_printf(sb, "\\x%02x", ch);
+        else if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                (ch >= '0' && ch <= '9') || ch == ' ')) {
+            strbuf_putc(sb, '\\');
+            strbuf_putc(sb, (char)ch);
+        } else
+            strbuf_putc(sb, (char)ch);
+    }
+}
+
+/* A quoted rule-language string: only \" \\ \n exist there, so other
+ * control bytes are dropped from titles and descriptions. */
+static void put_rule_string(strbuf *sb, const char *s, size_t len)
+{
+    strbuf_putc(sb, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            strbuf_putc(sb, '\\');
+            strbuf_putc(sb, (char)ch);
+        } else if (ch >= 0x20 && ch != 0x7f)
+            strbuf_putc(sb, (char)ch);
+    }
+    strbuf_putc(sb, '"');
+}
+
+/* A rule ID from a name: [a-z0-9][a-z0-9.-]*, other bytes as "-", with a
+ * numeric suffix when an earlier name mapped to the same ID. */
+static char *rule_id(const char *name, char **ids, size_t nids)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "fleet.");
+    for (const char *q = name; *q; q++) {
+        char ch = *q;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+        strbuf_putc(&sb, ok ? ch : '-');
+    }
+    size_t base = sb.len;
+    for (unsigned n = 2;; n++) {
+        int clash = 0;
+        for (size_t i = 0; i < nids && !clash; i++)
+            clash = strcmp(ids[i], sb.data) == 0;
+        if (!clash)
+            break;
+        sb.len = base;
+        strbuf_printf(&sb, "-%u", n);
+    }
+    return strbuf_detach(&sb);
+}
+
+char *lineage_profile_emit_rules(const lineage_profile *p)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_printf(&sb,
+                  "# Fleet lineage learned by 'lineage learn --emit-rules' from %llu dump%s.\n"
+                  "# Every image name seen must keep the parents and counts seen.\n",
+                  (unsigned long long)p->dumps, p->dumps == 1 ? "" : "s");
+    if (p->nbuilds) {
+        strbuf_puts(&sb, "# OS builds seen:");
+        for (size_t i = 0; i < p->nbuilds; i++)
+            strbuf_printf(&sb, " %u", p->builds[i].build);
+        strbuf_putc(&sb, '\n');
+    }
+    size_t *names = fact_order(&p->names);
+    size_t *edges = fact_order(&p->edges);
+    char **ids = xcalloc(p->names.n ? p->names.n : 1, sizeof *ids);
+    for (size_t i = 0; i < p->names.n; i++) {
+        const profile_fact *nf = &p->names.items[names[i]];
+        const char *nm = lineage_name_text(nf->a);
+        size_t nlen = lineage_name_length(nf->a);
+        ids[i] = rule_id(nm, ids, i);
+        strbuf_printf(&sb, "\nrule %s {\n  severity %s\n  title ", ids[i],
+                      profile_is_protected(nm) ? "high" : "medium");
+        strbuf tt = STRBUF_INIT;
+        strbuf_printf(&tt, "%s outside the fleet's learned lineage", nm);
+        put_rule_string(&sb, tt.data, tt.len);
+        tt.len = 0;
+        strbuf_printf(&tt,
+                      "Learned from %llu dump%s: seen in %llu, %llu to %llu per dump where seen.",
+                      (unsigned long long)p->dumps, p->dumps == 1 ? "" : "s",
+                      (unsigned long long)nf->dumps, (unsigned long long)nf->count_min,
+                      (unsigned long long)nf->count_max);
+        strbuf_puts(&sb, "\n  description ");
+        put_rule_string(&sb, tt.data, tt.len);
+        strbuf_release(&tt);
+        strbuf_puts(&sb, "\n  reference PROFILE\n");
+
+        /* Parents seen: listed ones in the pattern, absent or top as "or absent". */
+        int any_listed = 0, absent_ok = 0;
+        strbuf alt = STRBUF_INIT;
+        for (size_t e = 0; e < p->edges.n; e++) {
+            const profile_fact *ef = &p->edges.items[edges[e]];
+            if (ef->a != nf->a)
+                continue;
+            const char *pt = lineage_name_text(ef->b);
+            if (strcmp(pt, LINEAGE_KEY_ABSENT) == 0 || strcmp(pt, LINEAGE_KEY_TOP) == 0) {
+                absent_ok = 1;
+                continue;
+            }
+            if (any_listed)
+                strbuf_putc(&alt, '|');
+            put_pattern_literal(&alt, pt, lineage_name_length(ef->b));
+            any_listed = 1;
+        }
+        strbuf_puts(&sb, "  parent /^");
+        put_pattern_literal(&sb, nm, nlen);
+        strbuf_puts(&sb, "$/ is /^");
+        if (any_listed)
+            strbuf_printf(&sb, "(?:%s)", alt.data);
+        strbuf_puts(&sb, absent_ok ? "$/ or absent\n" : "$/\n");
+        strbuf_release(&alt);
+
+        strbuf_puts(&sb, "  count /^");
+        put_pattern_literal(&sb, nm, nlen);
+        strbuf_printf(&sb, "$/ at most %llu\n", (unsigned long long)nf->count_max);
+        if (nf->dumps == p->dumps) {
+            strbuf_puts(&sb, "  count /^");
+            put_pattern_literal(&sb, nm, nlen);
+            strbuf_printf(&sb, "$/ at least %llu\n", (unsigned long long)nf->count_min);
+        }
+        strbuf_puts(&sb, "}\n");
+    }
+    for (size_t i = 0; i < p->names.n; i++)
+        free(ids[i]);
+    free(ids);
+    free(names);
+    free(edges);
+    return strbuf_detach(&sb);
+}

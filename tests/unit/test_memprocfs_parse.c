@@ -1,0 +1,146 @@
+/* The MemProcFS proc.txt and process.csv parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "formats_c_helpers.h"
+
+#define PROC_HEAD                                                                              \
+    "  Process                      Pid Parent   Flag User             Create Time         "  \
+    "     Exit Time\n"                                                                         \
+    "-----------------------------------------------------------------------------------\n"
+
+static void test_proc_txt(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, PROC_HEAD
+        "- System                        4      0        SYSTEM           "
+        "2024-03-05 08:01:12 UTC                      ***\n"
+        "-- smss.exe                   388      4        SYSTEM           "
+        "                   ***                      ***\n"
+        "--- svchost.exe               932    740        NETWORK SERVICE  "
+        "2024-03-05 08:01:16 UTC                      ***\n"
+        "-- userinit.exe              3680    680    TU  alice            "
+        "2024-03-05 08:02:01 UTC  2024-03-05 08:02:31 UTC\n"
+        "- app32.exe                  5000   3712  32 U* alice            "
+        "2024-03-05 08:05:00 UTC                      ***\n");
+    assert_string_equal(lineage_dump_get_format(d), "memprocfs");
+    assert_int_equal(lineage_dump_process_count(d), 5);
+    const lineage_process *p = find_pid(d, 4);
+    assert_string_equal(lineage_process_get_user(p), "SYSTEM");
+    assert_true(lineage_process_get_create_time(p) == 1709625672000000ull);
+    assert_true(lineage_process_get_exit_time(p) == LINEAGE_UNKNOWN);
+    assert_true(lineage_process_is_alive(p));
+    assert_true(lineage_process_get_threads(p) == LINEAGE_UNKNOWN);
+    assert_true(lineage_process_get_create_time(find_pid(d, 388)) == LINEAGE_UNKNOWN);
+    assert_string_equal(lineage_process_get_user(find_pid(d, 932)), "NETWORK SERVICE");
+    p = find_pid(d, 3680);
+    assert_false(lineage_process_is_alive(p));
+    assert_true(lineage_process_get_exit_time(p) == 1709625751000000ull);
+    p = find_pid(d, 5000);
+    assert_string_equal(pname(p), "app32.exe");
+    assert_int_equal(lineage_process_get_ppid(p), 3712);
+    assert_true(lineage_process_is_alive(p));
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_terminated_flag_without_time(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, PROC_HEAD
+        "- gone.exe                    800      4     T     SYSTEM           "
+        "                   ***                      ***\n");
+    assert_false(lineage_process_is_alive(find_pid(d, 800)));
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_process_csv(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "PID,PPID,State,ShortName,Name,IntegrityLevel,User,CreateTime,ExitTime,Wow64,EPROCESS,"
+        "PEB,PEB32,DTB,UserDTB,UserPath,KernelPath,CommandLine,Flag\n"
+        "4,0,0,System,System,System,SYSTEM,2024-03-05 08:01:12,,0,0xfffffa8000c9e040,0,0,0,0,,,,\n"
+        "4100,3712,1,cmd.exe,cmd.exe,Medium,alice,2024-03-05 08:03:10,2024-03-05 08:04:00,0,"
+        "fffffa8006123080,0,0,0,0,C:\\Windows\\System32\\cmd.exe,\\Device\\x\\cmd.exe,"
+        "\"\"\"C:\\Windows\\system32\\cmd.exe\"\" /k echo \"\"a, b\"\"\",\n");
+    assert_int_equal(lineage_dump_process_count(d), 2);
+    const lineage_process *p = find_pid(d, 4);
+    assert_true(lineage_process_get_eprocess(p) == 0xfffffa8000c9e040ull);
+    assert_null(lineage_process_get_image_path(p));
+    assert_true(lineage_process_is_alive(p));
+    p = find_pid(d, 4100);
+    assert_string_equal(pname(p), "cmd.exe");
+    assert_string_equal(lineage_process_get_user(p), "alice");
+    assert_string_equal(lineage_process_get_image_path(p), "C:\\Windows\\System32\\cmd.exe");
+    assert_string_equal(lineage_process_get_command_line(p),
+                        "\"C:\\Windows\\system32\\cmd.exe\" /k echo \"a, b\"");
+    assert_true(lineage_process_get_eprocess(p) == 0xfffffa8006123080ull);
+    assert_false(lineage_process_is_alive(p));
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d[2] = {0};
+    size_t n = read_dumps(s, PROC_HEAD                                         /* 1-2 */
+        "- System                        x      0        SYSTEM           "
+        "2024-03-05 08:01:12 UTC                      ***\n"                    /* 3 */
+        "- smss.exe                    388      y        SYSTEM           "
+        "2024-03-05 08:01:12 UTC                      ***\n"                    /* 4 */
+        "- csrss.exe                   516    504   Q    SYSTEM           "
+        "2024-03-05 08:01:12 UTC                      ***\n"                    /* 5 */
+        "- lsass.exe                   756    612        SYSTEM           yesterday\n" /* 6 */
+        "PID,PPID,ShortName,CreateTime,EPROCESS\n"                              /* 7 */
+        "4,0,System,2024-03-05 08:01:12,0x10\n"                                 /* 8 */
+        "x,0,bad.exe,,\n"                                                      /* 9 */
+        "8,4,\"open,2024-03-05 08:01:12,0x10\n"                                 /* 10 */
+        "9,4,late.exe,noon,0xzz\n"                                              /* 11 */
+        "10,4,\"q\"x,,,\n",                                                     /* 12 */
+        d, 2, NULL);
+    assert_int_equal(n, 2);
+    assert_diag_at(d[0], 3, 33, "expected a decimal PID after the process name");
+    assert_diag_at(d[0], 4, 40, "expected a decimal parent PID after the PID");
+    assert_diag_at(d[0], 5, 44, "expected process flags");
+    assert_diag_at(d[0], 6, 75, "expected the create and exit times");
+    assert_int_equal(lineage_dump_process_count(d[0]), 2);
+    assert_diag_at(d[1], 9, 1, "expected a decimal number in column PID");
+    assert_diag_at(d[1], 10, 5, "quoted field is not closed");
+    assert_diag_at(d[1], 10, 1, "expected 5 fields as in the header, found 3");
+    assert_diag_at(d[1], 11, 14, "expected a time 'YYYY-MM-DD HH:MM:SS' in column CreateTime");
+    assert_diag_at(d[1], 11, 19, "expected a hexadecimal number in column EPROCESS");
+    assert_diag_at(d[1], 12, 9, "expected ',' or the end of the line after a closing quote");
+    assert_diag_at(d[1], 12, 1, "expected 5 fields as in the header, found 6");
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d[1])), 8);
+    assert_int_equal(lineage_dump_process_count(d[1]), 4);
+    lineage_dump_free(d[0]);
+    lineage_dump_free(d[1]);
+    lineage_session_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proc_txt),
+        cmocka_unit_test(test_terminated_flag_without_time),
+        cmocka_unit_test(test_process_csv),
+        cmocka_unit_test(test_malformed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
