@@ -177,10 +177,10 @@ char *lineage_diag_format(const lineage_diag *d)
         }
         strbuf_putc(&sb, ' ');
     }
-    /* Messages quote input text (a field name, a format name), so they are
-     * escaped like the source line: no control byte reaches a terminal. */
+    /* Messages quote input text (a field name, a format name), so control
+     * bytes in them are escaped; backslashes stay (patterns are quoted). */
     strbuf_printf(&sb, "%s: ", lineage_severity_name(d->severity));
-    strbuf_add_escaped(&sb, d->message, strlen(d->message));
+    strbuf_add_escaped_text(&sb, d->message, strlen(d->message));
     strbuf_putc(&sb, '\n');
     if (d->excerpt_len) {
         /* Escape the line, tracking in display cells (one per character)

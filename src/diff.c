@@ -8,11 +8,13 @@
  * suspect's listing is partial. Levels follow docs/diff.md: anything that
  * touches a protected system process outranks a new user application. */
 #include <lineage/diff.h>
+#include <lineage/render.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "ansi.h"
 #include "lineage_key.h"
 #include "profile.h"
 #include "strbuf.h"
@@ -413,6 +415,12 @@ static void put_pid(strbuf *sb, const lineage_dump *dump, uint64_t pid)
 
 char *lineage_diff_render_text(const lineage_diff *d)
 {
+    return lineage_diff_render_text_flags(d, 0);
+}
+
+char *lineage_diff_render_text_flags(const lineage_diff *d, unsigned flags)
+{
+    int color = (flags & LINEAGE_RENDER_COLOR) != 0;
     strbuf sb = STRBUF_INIT;
     const char *src = lineage_dump_get_source(d->suspect);
     strbuf_add_escaped(&sb, src, strlen(src));
@@ -430,7 +438,10 @@ char *lineage_diff_render_text(const lineage_diff *d)
     strbuf_putc(&sb, '\n');
     for (size_t i = 0; i < d->n; i++) {
         const lineage_difference *x = &d->items[i];
-        strbuf_printf(&sb, "%-8s %s ", lineage_level_name(x->level), lineage_diff_kind_name(x->kind));
+        int owed = ansi_start(&sb, color, ansi_level(x->level));
+        strbuf_printf(&sb, "%-8s", lineage_level_name(x->level));
+        ansi_end(&sb, owed);
+        strbuf_printf(&sb, " %s ", lineage_diff_kind_name(x->kind));
         strbuf_add_escaped(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
         strbuf_puts(&sb, "\n  ");
         strbuf_add_escaped(&sb, x->message, strlen(x->message));

@@ -165,8 +165,71 @@ static int parse_threads(format_parser *p, const source_line *ln, size_t *i, pro
     return 1;
 }
 
+/* Up to `max` digits of base 16 (or 10) at *i, ending at `stop`; 0 when
+ * there is no digit, too many, or another character follows. */
+static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, int hex, size_t max,
+                       char stop)
+{
+    uint64_t v = 0;
+    size_t j = *i, start = j;
+    for (; j < len && j - start <= max; j++) {
+        char c = s[j];
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (hex && c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            break;
+        v = v * (hex ? 16u : 10u) + d;
+    }
+    if (j == start || j - start > max || j >= len || s[j] != stop)
+        return 0;
+    *i = j;
+    *out = v;
+    return 1;
+}
+
+/* The line exactly as kd prints it, "+: 0xHEX--->\tChild: 0xHEX\t
+ * ActiveThreads->DEC\tNAME", read with fixed literals at fixed places. It
+ * accepts only lines the general path below reads the same way without a
+ * warning (numbers that cannot overflow, a non-empty name), so it changes
+ * nothing but speed; any other line takes the general path. */
+static int parse_canonical(const char *s, size_t len, size_t i, proc_fields *f)
+{
+    static const char child[] = "--->\tChild: 0x";
+    static const char threads[] = "\tActiveThreads->";
+    if (len - i < 5 || (s[i] != '+' && s[i] != '-') || memcmp(s + i + 1, ": 0x", 4) != 0)
+        return 0;
+    f->alive = s[i] == '+';
+    i += 5;
+    if (!fast_number(s, len, &i, &f->ppid, 1, 16, '-') || len - i < sizeof child - 1 ||
+        memcmp(s + i, child, sizeof child - 1) != 0)
+        return 0;
+    i += sizeof child - 1;
+    if (!fast_number(s, len, &i, &f->pid, 1, 16, '\t') || len - i < sizeof threads - 1 ||
+        memcmp(s + i, threads, sizeof threads - 1) != 0)
+        return 0;
+    i += sizeof threads - 1;
+    if (!fast_number(s, len, &i, &f->threads, 0, 19, '\t'))
+        return 0;
+    i++;
+    if (i >= len || scan_is_space(s[i]))
+        return 0;
+    f->threads_known = 1;
+    f->name = s + i;
+    f->name_len = len - i;
+    scan_trim(&f->name, &f->name_len);
+    return 1;
+}
+
 static int parse_process(format_parser *p, const source_line *ln, size_t i, proc_fields *f)
 {
+    if (parse_canonical(ln->text, ln->len, i, f))
+        return 1;
+    memset(f, 0, sizeof *f); /* what the fast path left half-read */
     const char *s = ln->text;
     size_t len = ln->len;
     scan_skip_space(s, len, &i);

@@ -19,7 +19,8 @@
 
 /* Processes in one dump. A 64-bit Windows host runs a few thousand; the
  * limit leaves room for synthetic benchmarks while bounding memory
- * (about 200 bytes a process). Reading stops with LINEAGE_E_LIMIT. */
+ * (about 200 bytes a process). Further process lines of that dump are
+ * skipped with one warning each; the dump is still returned. */
 #define LINEAGE_MAX_PROCESSES (1u << 24)
 
 /* Header fields kept per dump (DUMP_HEADER64 has about 25). */
@@ -99,5 +100,20 @@
  * command lines are at most 32,767 UTF-16 units; longer values are cut
  * with a warning, so one huge text node cannot grow a dump without bound. */
 #define LINEAGE_MAX_XML_FIELD (128u * 1024u)
+
+/* Nodes (processes plus absent parents) of a tree drawn as SVG. Graphviz's
+ * layout is superlinear (a few seconds for a few thousand nodes); a larger
+ * tree is refused with LINEAGE_E_LIMIT and reports show the text tree. */
+#define LINEAGE_MAX_SVG_NODES 2000u
+
+/* Nodes of a tree drawn as a Mermaid flowchart in a Markdown report.
+ * GitHub's and GitLab's Mermaid refuse diagrams over 500 edges by
+ * default; a larger tree keeps only its fenced text tree. */
+#define LINEAGE_MAX_MERMAID_NODES 500u
+
+/* Bytes of one rule file (the default packs are about 60 KiB). Larger
+ * files, and anything that is not a regular file (an include of /dev/zero
+ * or a FIFO), are refused with a diagnostic. */
+#define LINEAGE_MAX_RULE_FILE_BYTES (16u * 1024u * 1024u)
 
 #endif

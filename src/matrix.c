@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "lineage_key.h"
+#include "matrix.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -141,4 +142,44 @@ char *lineage_matrix_render_text(const lineage_matrix *m)
     free(order);
     lineage_profile_free(all);
     return strbuf_detach(&sb);
+}
+
+size_t matrix_column_count(const lineage_matrix *m) { return m->n; }
+
+const char *matrix_column_label(const lineage_matrix *m, size_t col)
+{
+    return col < m->n ? m->cols[col].label : NULL;
+}
+
+size_t matrix_table(const lineage_matrix *m, matrix_row **rows, uint64_t **counts)
+{
+    lineage_profile *all = lineage_profile_new(m->session);
+    for (size_t i = 0; i < m->n; i++)
+        lineage_profile_merge(all, m->cols[i].profile);
+    size_t *order = fact_order(&all->edges);
+    size_t nrows = all->edges.n, k = 0;
+    matrix_row *out = xcalloc(nrows ? nrows : 1, sizeof *out);
+    size_t ncells = nrows * m->n;
+    uint64_t *cells = xcalloc(ncells ? ncells : 1, sizeof *cells);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < nrows; r++) {
+            const profile_fact *f = &all->edges.items[order[r]];
+            int differs = 0;
+            for (size_t i = 1; i < m->n && !differs; i++)
+                differs = cell(m, i, f) != cell(m, 0, f);
+            if (differs != (pass == 0))
+                continue;
+            out[k].parent = f->b;
+            out[k].child = f->a;
+            out[k].differs = differs;
+            for (size_t i = 0; i < m->n; i++)
+                cells[k * m->n + i] = cell(m, i, f);
+            k++;
+        }
+    }
+    free(order);
+    lineage_profile_free(all);
+    *rows = out;
+    *counts = cells;
+    return k;
 }

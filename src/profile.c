@@ -818,7 +818,10 @@ char *lineage_profile_emit_rules(const lineage_profile *p)
         strbuf_puts(&sb, "  count /^");
         put_pattern_literal(&sb, nm, nlen);
         strbuf_printf(&sb, "$/ at most %llu\n", (unsigned long long)nf->count_max);
-        if (nf->dumps == p->dumps) {
+        /* A lower bound only when every dump had the name and no instance
+         * ever exited: count checks count live processes, and the profile
+         * keeps per-dump totals, not per-dump live counts. */
+        if (nf->dumps == p->dumps && nf->exited == 0) {
             strbuf_puts(&sb, "  count /^");
             put_pattern_literal(&sb, nm, nlen);
             strbuf_printf(&sb, "$/ at least %llu\n", (unsigned long long)nf->count_min);

@@ -148,6 +148,11 @@ const lineage_diag_list *lineage_reader_get_diags(const lineage_reader *r) { ret
 const char *lineage_reader_get_format(const lineage_reader *r) { return r->fmt ? r->fmt->name : NULL; }
 unsigned lineage_reader_get_dump_count(const lineage_reader *r) { return r->ndumps; }
 
+uint64_t lineage_reader_get_bytes_read(const lineage_reader *r)
+{
+    return r && r->src ? source_bytes_read(r->src) : 0;
+}
+
 unsigned long lineage_reader_get_prose_lines(const lineage_reader *r)
 {
     return r->parser ? r->fmt->prose_lines(r->parser) : 0;

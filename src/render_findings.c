@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ansi.h"
 #include "json_write.h"
 #include "strbuf.h"
 
@@ -56,8 +57,24 @@ static void add_pid(strbuf *sb, const lineage_dump *d, uint64_t pid)
         strbuf_printf(sb, "%llu", (unsigned long long)pid);
 }
 
+/* `prefix`, then rule-file text (a title, pattern or reason) with what a
+ * terminal would act on escaped, and a newline. */
+static void add_escaped_line(strbuf *sb, const char *prefix, const char *text)
+{
+    strbuf_puts(sb, prefix);
+    strbuf_add_escaped_text(sb, text, strlen(text));
+    strbuf_putc(sb, '\n');
+}
+
 char *lineage_findings_render_text(const lineage_findings *list, const lineage_dump *d)
 {
+    return lineage_findings_render_text_flags(list, d, 0);
+}
+
+char *lineage_findings_render_text_flags(const lineage_findings *list, const lineage_dump *d,
+                                         unsigned flags)
+{
+    int color = (flags & LINEAGE_RENDER_COLOR) != 0;
     size_t n;
     const lineage_finding **v = dump_findings(list, d, &n);
     qsort(v, n, sizeof *v, by_level_line);
@@ -68,8 +85,13 @@ char *lineage_findings_render_text(const lineage_findings *list, const lineage_d
         const lineage_finding *f = v[i];
         const lineage_process *p = lineage_finding_get_process(f);
         const char *lv = lineage_level_name(lineage_finding_get_level(f));
+        int owed = ansi_start(&sb, color,
+                              lineage_finding_is_suppressed(f)
+                                  ? ANSI_DIM
+                                  : ansi_level(lineage_finding_get_level(f)));
         for (const char *c = lv; *c; c++)
             strbuf_putc(&sb, (char)(*c - 'a' + 'A'));
+        ansi_end(&sb, owed);
         strbuf_printf(&sb, " %s ", lineage_finding_get_rule_id(f));
         strbuf_add_escaped(&sb, src, strlen(src));
         strbuf_printf(&sb, ":%lu ", finding_line(f));
@@ -82,16 +104,17 @@ char *lineage_findings_render_text(const lineage_findings *list, const lineage_d
         } else {
             strbuf_puts(&sb, "(whole dump)\n");
         }
-        strbuf_printf(&sb, "    %s\n", lineage_finding_get_title(f));
+        /* Titles, patterns and reasons come from rule files: escaped too. */
+        add_escaped_line(&sb, "    ", lineage_finding_get_title(f));
         if (p) {
             const char *ch = lineage_finding_get_chain(f);
             strbuf_puts(&sb, "    ancestry: ");
             strbuf_add_escaped(&sb, ch, strlen(ch));
             strbuf_putc(&sb, '\n');
         }
-        strbuf_printf(&sb, "    expected: %s\n", lineage_finding_get_expected(f));
+        add_escaped_line(&sb, "    expected: ", lineage_finding_get_expected(f));
         if (lineage_finding_is_suppressed(f)) {
-            strbuf_printf(&sb, "    suppressed: %s\n", lineage_finding_get_suppress_reason(f));
+            add_escaped_line(&sb, "    suppressed: ", lineage_finding_get_suppress_reason(f));
             suppressed++;
         } else {
             counts[lineage_finding_get_level(f)]++;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ansi.h"
 #include "limits.h"
 #include "model.h"
 #include "strbuf.h"
@@ -55,10 +56,31 @@ char *lineage_dump_describe(const lineage_dump *d)
     return strbuf_detach(&sb);
 }
 
+/* A bracketed mark such as " [exited]", in `sgr` when colouring. */
+static void add_mark(strbuf *sb, int color, const char *sgr, const char *mark)
+{
+    strbuf_putc(sb, ' ');
+    int owed = ansi_start(sb, color, sgr);
+    strbuf_puts(sb, mark);
+    ansi_end(sb, owed);
+}
+
+/* The colour of a whole process line, or NULL: hidden processes stand
+ * out most, exited ones recede. */
+static const char *process_color(const lineage_process *p)
+{
+    if (p->hidden)
+        return ANSI_RED;
+    if (!p->alive)
+        return ANSI_DIM;
+    return NULL;
+}
+
 static void add_process_label(strbuf *sb, const lineage_dump *d, const lineage_process *p,
-                              int ascii)
+                              int ascii, int color)
 {
     const lineage_name *name = p->name;
+    int owed = ansi_start(sb, color, process_color(p));
     if (lineage_name_length(name) == 0)
         strbuf_puts(sb, "\"\"");
     else
@@ -78,19 +100,23 @@ static void add_process_label(strbuf *sb, const lineage_dump *d, const lineage_p
         strbuf_puts(sb, " [exited]");
     if (p->hidden)
         strbuf_puts(sb, " [hidden]");
+    ansi_end(sb, owed);
     if (!full && lineage_name_is_cut(name))
-        strbuf_puts(sb, " [cut name]");
+        add_mark(sb, color, ANSI_YELLOW, "[cut name]");
     switch (p->link) {
     case LINEAGE_LINK_SELF:
-        strbuf_puts(sb, " [own parent]");
+        add_mark(sb, color, ANSI_YELLOW, "[own parent]");
         break;
     case LINEAGE_LINK_CYCLE:
-        strbuf_puts(sb, " [cycle cut, parent ");
+        strbuf_putc(sb, ' ');
+        owed = ansi_start(sb, color, ANSI_YELLOW);
+        strbuf_puts(sb, "[cycle cut, parent ");
         add_pid(sb, d, p->ppid);
         strbuf_putc(sb, ']');
+        ansi_end(sb, owed);
         break;
     case LINEAGE_LINK_REJECTED:
-        strbuf_puts(sb, " [listed parent is younger]");
+        add_mark(sb, color, ANSI_YELLOW, "[listed parent is younger]");
         break;
     default:
         break;
@@ -118,6 +144,7 @@ static void add_prefix(strbuf *sb, const lineage_node *n, const unsigned char *m
 char *lineage_render_tree_text(const lineage_dump *d, unsigned flags)
 {
     int ascii = (flags & LINEAGE_RENDER_ASCII) != 0;
+    int color = (flags & LINEAGE_RENDER_COLOR) != 0;
     unsigned char more[LINEAGE_TREE_INDENT_MAX + 2] = {0};
     strbuf sb = STRBUF_INIT;
     lineage_iter *it = lineage_iter_new(&d->root);
@@ -130,11 +157,13 @@ char *lineage_render_tree_text(const lineage_dump *d, unsigned flags)
             more[n->depth] = n->next != NULL;
         add_prefix(&sb, n, more, ascii);
         if (n->kind == LINEAGE_NODE_ABSENT) {
+            int owed = ansi_start(&sb, color, ANSI_DIM);
             strbuf_puts(&sb, "[absent parent ");
             add_pid(&sb, d, n->absent_pid);
             strbuf_putc(&sb, ']');
+            ansi_end(&sb, owed);
         } else {
-            add_process_label(&sb, d, n->process, ascii);
+            add_process_label(&sb, d, n->process, ascii, color);
         }
         strbuf_putc(&sb, '\n');
     }

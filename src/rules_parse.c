@@ -10,11 +10,13 @@
 
 #include "ruleset.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "rules_lex.h"
@@ -868,19 +870,37 @@ static const embedded_rule_file *find_embedded(const char *name)
     return NULL;
 }
 
-static char *read_whole(const char *path, size_t *len)
+/* Reads a rule file whole. Only regular files up to
+ * LINEAGE_MAX_RULE_FILE_BYTES: an include of /dev/zero or a FIFO must not
+ * grow memory without bound or block. On failure returns NULL and sets
+ * *why to a static description. */
+static char *read_whole(const char *path, size_t *len, const char **why)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f) {
+        *why = strerror(errno);
         return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        *why = "not a regular file";
+        return NULL;
+    }
     strbuf sb = STRBUF_INIT;
     char buf[8192];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        strbuf_add(&sb, buf, n);
+    int too_big = 0;
+    while (!too_big && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (sb.len + n > LINEAGE_MAX_RULE_FILE_BYTES)
+            too_big = 1;
+        else
+            strbuf_add(&sb, buf, n);
+    }
     int bad = ferror(f);
     fclose(f);
-    if (bad) {
+    if (bad || too_big) {
+        *why = too_big ? "larger than the rule file limit (16 MiB)" : "read error";
         strbuf_release(&sb);
         return NULL;
     }
@@ -942,10 +962,11 @@ static lineage_status load_all(lineage_ruleset *set, const char *name, const cha
             errors += parse_text(set, q->name, (const char *)ef->data, ef->len, 1, diags, &p);
         } else {
             size_t flen;
-            char *ftext = read_whole(q->name, &flen);
+            const char *why = NULL;
+            char *ftext = read_whole(q->name, &flen, &why);
             if (!ftext) {
                 lineage_diag_add(diags, LINEAGE_ERROR, q->from, q->line, q->col, q->line_text,
-                                 q->line_len, "cannot read included file '%s'", q->name);
+                                 q->line_len, "cannot read included file '%s': %s", q->name, why);
                 io = 1;
                 errors++;
                 continue;
@@ -1009,9 +1030,11 @@ lineage_status lineage_ruleset_load_file(lineage_ruleset *set, const char *path,
     if (seen)
         return LINEAGE_OK;
     size_t len;
-    char *text = read_whole(path, &len);
+    const char *why = NULL;
+    char *text = read_whole(path, &len, &why);
     if (!text) {
-        lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot read rule file");
+        lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot read rule file: %s",
+                         why);
         set->errors++;
         return LINEAGE_E_IO;
     }

@@ -64,7 +64,7 @@ scan_result scan_dec(const char *s, size_t len, size_t *pos, uint64_t *out)
 int scan_literal(const char *s, size_t len, size_t *pos, const char *lit)
 {
     size_t n = strlen(lit);
-    if (len - *pos < n || memcmp(s + *pos, lit, n) != 0)
+    if (*pos > len || len - *pos < n || memcmp(s + *pos, lit, n) != 0)
         return 0;
     *pos += n;
     return 1;

@@ -274,6 +274,8 @@ static const name_cache *classify(const lineage_name *n)
     return c;
 }
 
+unsigned session_generation(const lineage_session *s) { return s->generation; }
+
 int lineage_name_is_cut(const lineage_name *n)
 {
     return classify(n)->cut;

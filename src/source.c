@@ -30,6 +30,7 @@ struct source {
     unsigned long line;
     int skipping;         /* inside an over-long line */
     int unterminated;
+    uint64_t raw_bytes; /* bytes taken from the file or memory so far */
 };
 
 static source *source_alloc(const char *name)
@@ -72,6 +73,8 @@ void source_free(source *s)
     free(s);
 }
 
+uint64_t source_bytes_read(const source *s) { return s->raw_bytes; }
+
 const char *source_name(const source *s) { return s->name; }
 source_encoding source_get_encoding(const source *s) { return s->enc; }
 int source_last_line_unterminated(const source *s) { return s->unterminated; }
@@ -85,12 +88,15 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
             n = left;
         memcpy(dst, s->mem + s->mem_pos, n);
         s->mem_pos += n;
+        s->raw_bytes += n;
         return (ssize_t)n;
     }
     for (;;) {
         ssize_t r = read(s->fd, dst, n);
-        if (r >= 0)
+        if (r >= 0) {
+            s->raw_bytes += (uint64_t)r;
             return r;
+        }
         if (errno == EINTR)
             continue;
         lineage_diag_add(diags, LINEAGE_ERROR, s->name, s->line, 0, NULL, 0, "read error: %s",

@@ -9,6 +9,7 @@
 #define LINEAGE_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <lineage/diag.h>
 
 typedef struct source source;
@@ -33,6 +34,8 @@ source *source_open_memory(const char *name, const char *data, size_t len);
 void source_free(source *s);
 
 const char *source_name(const source *s);
+/* Raw bytes taken from the input so far (for progress reports). */
+uint64_t source_bytes_read(const source *s);
 source_encoding source_get_encoding(const source *s);
 
 /* Up to LINEAGE_SNIFF_BYTES of decoded input from the current position,

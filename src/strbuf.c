@@ -68,7 +68,7 @@ static uint32_t invisible_control(const char *s, size_t n)
     return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
 }
 
-void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
+static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
 {
     size_t i = 0;
     while (i < len) {
@@ -96,7 +96,7 @@ void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
             strbuf_add(sb, "\\n", 2);
         } else if (c == '\r') {
             strbuf_add(sb, "\\r", 2);
-        } else if (c == '\\') {
+        } else if (c == '\\' && backslash) {
             strbuf_add(sb, "\\\\", 2);
         } else if (c < 0x20 || c == 0x7f) {
             strbuf_printf(sb, "\\x%02x", c);
@@ -107,6 +107,16 @@ void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
     }
     if (!sb->data)
         strbuf_add(sb, "", 0);
+}
+
+void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)
+{
+    add_escaped(sb, s, len, 1);
+}
+
+void strbuf_add_escaped_text(strbuf *sb, const char *s, size_t len)
+{
+    add_escaped(sb, s, len, 0);
 }
 
 char *strbuf_detach(strbuf *sb)

@@ -19,36 +19,33 @@
  * The index is a sorted array searched by bisection rather than a hash
  * table: PIDs come from the input, and a fixed hash function lets a
  * crafted listing put every PID in one bucket, making the build quadratic
- * (100,000 such PIDs took seconds, a million would take hours). Sorting is
- * O(n log n) whatever the PIDs are, and needs no random seed, so output
- * stays deterministic. */
+ * (100,000 such PIDs took seconds, a million would take hours). Sorting
+ * (a radix sort, see sort_indices) is linear whatever the PIDs are, and
+ * needs no random seed, so output stays deterministic. */
 typedef struct pid_index {
     const lineage_dump *dump;
     size_t *order; /* process indices sorted by (PID, listing position) */
+    uint64_t *keys; /* their PIDs */
     size_t n;
     size_t *same_next;
 } pid_index;
 
-/* Orders process indices by (PID or PPID, listing position). */
-static int key_before(const lineage_dump *d, size_t x, size_t y, int by_ppid)
-{
-    uint64_t kx = by_ppid ? d->procs[x]->ppid : d->procs[x]->pid;
-    uint64_t ky = by_ppid ? d->procs[y]->ppid : d->procs[y]->pid;
-    return kx != ky ? kx < ky : x < y;
-}
-
 /* Position in ix->order of the first process with this PID, or NONE. */
 static size_t index_lower_bound(const pid_index *ix, uint64_t pid)
 {
-    size_t lo = 0, hi = ix->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->dump->procs[ix->order[mid]]->pid < pid)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (ix->n == 0)
+        return NONE;
+    /* Branch-free bisection (a conditional move a step): every lookup
+     * takes log2(n) steps whose direction the CPU cannot predict. */
+    const uint64_t *b = ix->keys;
+    size_t len = ix->n;
+    while (len > 1) {
+        size_t half = len / 2;
+        b += b[half - 1] < pid ? half : 0;
+        len -= half;
     }
-    return lo < ix->n && ix->dump->procs[ix->order[lo]]->pid == pid ? lo : NONE;
+    size_t lo = (size_t)(b - ix->keys) + (*b < pid);
+    return lo < ix->n && ix->keys[lo] == pid ? lo : NONE;
 }
 
 static size_t index_lookup(const pid_index *ix, uint64_t pid)
@@ -57,26 +54,59 @@ static size_t index_lookup(const pid_index *ix, uint64_t pid)
     return at == NONE ? NONE : ix->order[at];
 }
 
-/* Bottom-up merge sort of process indices by key_before: O(n log n) for
- * any input, no recursion. */
-static void sort_indices(size_t *order, size_t n, const lineage_dump *d, int by_ppid)
+typedef struct key_pair {
+    uint64_t key;
+    size_t index;
+} key_pair;
+
+/* Sorts process indices, given in ascending listing order, by (PID or
+ * PPID, listing position), and stores the sorted keys in keys[]. A stable
+ * least-significant-digit radix sort of (key, index) pairs, a byte a pass,
+ * skipping the bytes in which every key agrees (PIDs below 2^16 take two
+ * passes): O(n) for any PIDs, deterministic, no recursion, and comparisons
+ * never chase pointers. Input already in key order is left as it is. */
+static void sort_indices(size_t *order, uint64_t *keys, size_t n, const lineage_dump *d,
+                         int by_ppid)
 {
-    size_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                tmp[k++] = key_before(d, order[j], order[i], by_ppid) ? order[j++] : order[i++];
-            while (i < mid)
-                tmp[k++] = order[i++];
-            while (j < hi)
-                tmp[k++] = order[j++];
-        }
-        memcpy(order, tmp, n * sizeof *order);
+    if (n == 0)
+        return;
+    key_pair *a = xmalloc(n * sizeof *a);
+    int sorted = 1;
+    uint64_t differ = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lineage_process *p = d->procs[order[i]];
+        a[i].key = by_ppid ? p->ppid : p->pid;
+        a[i].index = order[i];
+        differ |= a[i].key ^ a[0].key;
+        if (i && a[i].key < a[i - 1].key)
+            sorted = 0;
     }
-    free(tmp);
+    if (!sorted) {
+        key_pair *b = xmalloc(n * sizeof *b);
+        key_pair *src = a, *dst = b;
+        for (unsigned shift = 0; shift < 64; shift += 8) {
+            if (((differ >> shift) & 0xff) == 0)
+                continue;
+            size_t count[257] = {0};
+            for (size_t i = 0; i < n; i++)
+                count[((src[i].key >> shift) & 0xff) + 1]++;
+            for (size_t k = 1; k < 257; k++)
+                count[k] += count[k - 1];
+            for (size_t i = 0; i < n; i++)
+                dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+            key_pair *t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != a)
+            memcpy(a, src, n * sizeof *a);
+        free(b);
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i] = a[i].index;
+        keys[i] = a[i].key;
+    }
+    free(a);
 }
 
 static void index_build(pid_index *ix, lineage_dump *d)
@@ -84,22 +114,22 @@ static void index_build(pid_index *ix, lineage_dump *d)
     ix->dump = d;
     ix->n = d->nprocs;
     ix->order = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->order);
+    ix->keys = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->keys);
     ix->same_next = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->same_next);
     for (size_t k = 0; k < d->nprocs; k++)
         ix->order[k] = k;
-    sort_indices(ix->order, ix->n, d, 0);
+    sort_indices(ix->order, ix->keys, ix->n, d, 0);
     /* Runs of one PID are in listing order, so each chain is too. */
     for (size_t i = 0; i < ix->n; i++) {
         size_t k = ix->order[i];
-        ix->same_next[k] = i + 1 < ix->n && d->procs[ix->order[i + 1]]->pid == d->procs[k]->pid
-                               ? ix->order[i + 1]
-                               : NONE;
+        ix->same_next[k] = i + 1 < ix->n && ix->keys[i + 1] == ix->keys[i] ? ix->order[i + 1] : NONE;
     }
 }
 
 static void index_free(pid_index *ix)
 {
     free(ix->order);
+    free(ix->keys);
     free(ix->same_next);
 }
 
@@ -244,6 +274,7 @@ static void append_child(lineage_node *parent, lineage_node *child)
  * Sorted rather than hashed for the reason given at pid_index. */
 typedef struct absent_map {
     size_t *order;
+    uint64_t *keys; /* their PPIDs */
     lineage_node **nodes;
     size_t n;
 } absent_map;
@@ -253,7 +284,7 @@ static lineage_node *absent_node(lineage_dump *d, absent_map *m, uint64_t ppid)
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (d->procs[m->order[mid]]->ppid < ppid)
+        if (m->keys[mid] < ppid)
             lo = mid + 1;
         else
             hi = mid;
@@ -278,7 +309,8 @@ static void link_nodes(lineage_dump *d)
     for (size_t i = 0; i < d->nprocs; i++)
         if (d->procs[i]->link == LINEAGE_LINK_ORPHAN || d->procs[i]->link == LINEAGE_LINK_REJECTED)
             m.order[m.n++] = i;
-    sort_indices(m.order, m.n, d, 1);
+    m.keys = xmalloc((m.n ? m.n : 1) * sizeof *m.keys);
+    sort_indices(m.order, m.keys, m.n, d, 1);
     m.nodes = xcalloc(m.n ? m.n : 1, sizeof *m.nodes);
     for (size_t i = 0; i < d->nprocs; i++) {
         lineage_process *c = d->procs[i];
@@ -298,6 +330,7 @@ static void link_nodes(lineage_dump *d)
         }
     }
     free(m.order);
+    free(m.keys);
     free(m.nodes);
 }
 

@@ -9,11 +9,11 @@ struct tvalue_cell {
     struct tvalue_cell *next;
 };
 
-typedef struct map_entry {
+typedef struct tvalue_entry {
     const char *key;
     size_t key_len;
     const lineage_tvalue *value;
-    struct map_entry *next;
+    struct tvalue_entry *next;
 } map_entry;
 
 struct lineage_tvalue {
@@ -214,4 +214,26 @@ bool tvalue_truthy(const lineage_tvalue *v)
         return true;
     }
     return false;
+}
+
+const tvalue_entry *tvalue_map_first(const lineage_tvalue *map)
+{
+    return map && map->kind == TV_MAP ? map->u.map.first : NULL;
+}
+
+const tvalue_entry *tvalue_entry_next(const tvalue_entry *entry)
+{
+    return entry ? entry->next : NULL;
+}
+
+const char *tvalue_entry_key(const tvalue_entry *entry, size_t *len)
+{
+    if (len)
+        *len = entry->key_len;
+    return entry->key;
+}
+
+const lineage_tvalue *tvalue_entry_value(const tvalue_entry *entry)
+{
+    return entry->value;
 }

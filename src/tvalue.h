@@ -64,6 +64,14 @@ const lineage_tvalue *tvalue_cell_value(const tvalue_cell *cell);
 /* The value under key (key_len bytes) in a map; NULL when absent or
  * when `map` is not a map. */
 const lineage_tvalue *tvalue_map_get(const lineage_tvalue *map, const char *key, size_t key_len);
+/* Walking a map in insertion order: the first entry (NULL when empty or
+ * not a map), the entry after it (NULL at the end), and an entry's key
+ * (NUL-terminated; *len set when len is not NULL) and value. */
+typedef struct tvalue_entry tvalue_entry;
+const tvalue_entry *tvalue_map_first(const lineage_tvalue *map);
+const tvalue_entry *tvalue_entry_next(const tvalue_entry *entry);
+const char *tvalue_entry_key(const tvalue_entry *entry, size_t *len);
+const lineage_tvalue *tvalue_entry_value(const tvalue_entry *entry);
 /* Falsy values hide a section: false, 0, "", an empty list. Maps and every
  * other value are truthy. */
 bool tvalue_truthy(const lineage_tvalue *v);

@@ -91,6 +91,9 @@ LINEAGE_API const char *lineage_difference_get_baseline_key(const lineage_differ
 /** Text report: one header line for the suspect, then one block per
  * difference with its evidence. The caller frees the result with free(). */
 LINEAGE_API char *lineage_diff_render_text(const lineage_diff *diff);
+/** The same with render flags (lineage/render.h): LINEAGE_RENDER_COLOR
+ * colours each level word. */
+LINEAGE_API char *lineage_diff_render_text_flags(const lineage_diff *diff, unsigned flags);
 /** One JSON object (with a trailing newline) describing the diff. The
  * caller frees the result with free(). */
 LINEAGE_API char *lineage_diff_render_json(const lineage_diff *diff);

@@ -20,6 +20,8 @@
 #include <lineage/rules.h>
 #include <lineage/profile.h>
 #include <lineage/diff.h>
+#include <lineage/graph.h>
+#include <lineage/report.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +29,11 @@ extern "C" {
 
 /** The library's version, "MAJOR.MINOR.PATCH"; static storage. */
 LINEAGE_API const char *lineage_version(void);
+
+/** The versions of the libraries in use, asked of them at run time: one
+ * line each, "PCRE2 10.42\nlibxml2 2.9.14\ncmark-gfm 0.29.0.gfm.6\n".
+ * The caller frees the result with free(). */
+LINEAGE_API char *lineage_dependency_versions(void);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,10 @@ LINEAGE_API unsigned long lineage_reader_get_prose_lines(const lineage_reader *r
 /** Number of dumps returned so far. */
 LINEAGE_API unsigned lineage_reader_get_dump_count(const lineage_reader *reader);
 
+/** Bytes taken from the input so far, read ahead of the dumps returned
+ * (for progress reports); 0 for a NULL reader. */
+LINEAGE_API uint64_t lineage_reader_get_bytes_read(const lineage_reader *reader);
+
 /** Frees the reader; dumps it returned stay valid. NULL is a no-op. */
 LINEAGE_API void lineage_reader_free(lineage_reader *reader);
 

@@ -9,9 +9,15 @@
 extern "C" {
 #endif
 
-/** Flags for lineage_render_tree_text. */
+/** Flags for lineage_render_tree_text, lineage_findings_render_text_flags
+ * and lineage_diff_render_text_flags. */
 enum {
-    LINEAGE_RENDER_ASCII = 1 << 0 /**< plain ASCII instead of box drawing */
+    LINEAGE_RENDER_ASCII = 1 << 0, /**< plain ASCII instead of box drawing */
+    /** ANSI colours for a terminal: severities by level, and in trees
+     * hidden processes red, exited ones and absent parents dim, broken
+     * parent links yellow. Input text is escaped before colour codes are
+     * put around it, so the only escape sequences are lineage's own. */
+    LINEAGE_RENDER_COLOR = 1 << 1
 };
 
 /** One line (no newline) describing a dump: source and index, lines, OS

@@ -36,6 +36,7 @@ typedef struct lineage_ruleset lineage_ruleset;
 typedef struct lineage_rule lineage_rule;
 typedef struct lineage_findings lineage_findings;
 typedef struct lineage_finding lineage_finding;
+typedef struct lineage_checker lineage_checker;
 
 /* ---- building a rule set ------------------------------------------------ */
 
@@ -92,6 +93,26 @@ LINEAGE_API lineage_status lineage_ruleset_check(const lineage_ruleset *set,
                                                  const lineage_dump *dump, lineage_findings *out,
                                                  lineage_diag_list *diags);
 
+/** A checker checks many dumps with one compiled rule set, and remembers
+ * across dumps which patterns each interned name matches, so that a name
+ * seen in thousands of dumps is matched by PCRE2 once per pattern. Checking
+ * with a checker gives exactly the findings and diagnostics of
+ * lineage_ruleset_check. A checker is not thread-safe (one per thread, and
+ * the dumps it checks must come from sessions no other thread is using at
+ * the same time); the rule set, and the sessions of the dumps checked, must
+ * outlive it. Returns NULL when `set` is NULL or not compiled. Free with
+ * lineage_checker_free. */
+LINEAGE_API lineage_checker *lineage_checker_new(const lineage_ruleset *set);
+
+/** Checks one dump as lineage_ruleset_check does. LINEAGE_E_ARG when an
+ * argument is NULL. */
+LINEAGE_API lineage_status lineage_checker_check(lineage_checker *checker,
+                                                 const lineage_dump *dump, lineage_findings *out,
+                                                 lineage_diag_list *diags);
+
+/** Frees the checker; NULL is a no-op. */
+LINEAGE_API void lineage_checker_free(lineage_checker *checker);
+
 /* ---- findings ----------------------------------------------------------- */
 
 /** An empty list; free with lineage_findings_free. Aborts on OOM. */
@@ -146,6 +167,10 @@ LINEAGE_API const char *lineage_finding_get_suppress_reason(const lineage_findin
  * not changed (a sorted copy is used). The caller frees the result. */
 LINEAGE_API char *lineage_findings_render_text(const lineage_findings *list,
                                                const lineage_dump *dump);
+/** The same with render flags (lineage/render.h): LINEAGE_RENDER_COLOR
+ * colours each level word and dims suppressed findings. */
+LINEAGE_API char *lineage_findings_render_text_flags(const lineage_findings *list,
+                                                     const lineage_dump *dump, unsigned flags);
 /** The same as one JSON object: the dump's facts (source, index, lines,
  * format, build, OS, arch, process count, partial), its findings (rule,
  * level, title, pid and ppid as integers, name, file, line, chain,

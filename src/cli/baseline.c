@@ -40,7 +40,7 @@ int cli_learn_inputs(lineage_session *session, lineage_profile *profile, char **
             lineage_diag_list *diags = lineage_diag_list_new();
             lineage_profile *p = NULL;
             lineage_status st = lineage_profile_load(session, files[i], diags, &p);
-            cli_print_diags(diags);
+            cli_print_diags_to(options->err ? options->err : stderr, diags);
             lineage_diag_list_free(diags);
             if (st == LINEAGE_OK)
                 lineage_profile_merge(profile, p);

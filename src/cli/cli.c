@@ -1,5 +1,6 @@
 /* Option tables, help text, suggestions and message printing. */
 #include "cli.h"
+#include "term.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -17,15 +18,28 @@ void cli_error(const char *fmt, ...)
 
 size_t cli_print_diags(const lineage_diag_list *diags)
 {
+    return cli_print_diags_to(stderr, diags);
+}
+
+size_t cli_print_diags_to(FILE *err, const lineage_diag_list *diags)
+{
     size_t n = lineage_diag_list_count(diags);
+    /* -q shows errors only, -v notes too; the count is the same either way
+     * so --strict does not depend on what was shown. */
+    lineage_severity shown = cli_verbosity() < 0   ? LINEAGE_ERROR
+                             : cli_verbosity() > 0 ? LINEAGE_NOTE
+                                                   : LINEAGE_WARNING;
     for (size_t i = 0; i < n; i++) {
-        char *text = lineage_diag_format(lineage_diag_list_get(diags, i));
-        fputs(text, stderr);
+        const lineage_diag *dg = lineage_diag_list_get(diags, i);
+        if (lineage_diag_get_severity(dg) < shown)
+            continue;
+        char *text = lineage_diag_format(dg);
+        fputs(text, err);
         free(text);
     }
     size_t dropped = lineage_diag_list_dropped(diags);
     if (dropped)
-        fprintf(stderr, "lineage: %zu more diagnostics not shown\n", dropped);
+        fprintf(err, "lineage: %zu more diagnostics not shown\n", dropped);
     return lineage_diag_list_count_at_least(diags, LINEAGE_WARNING);
 }
 
@@ -71,6 +85,27 @@ const char *cli_suggest(const char *word, const char *const *candidates, size_t 
             best = candidates[i];
         }
     }
+    if (best)
+        return best;
+    /* A word that starts like exactly one candidate, past its dashes and
+     * for most of its length (--no-defaults, --no-default-rules). */
+    size_t dashes = strspn(word, "-"), wlen = strlen(word);
+    size_t best_common = 0;
+    int ties = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = 0;
+        while (word[c] && word[c] == candidates[i][c])
+            c++;
+        if (c > best_common) {
+            best_common = c;
+            best = candidates[i];
+            ties = 0;
+        } else if (c == best_common) {
+            ties = 1;
+        }
+    }
+    if (ties || best_common < dashes + 4 || 2 * (best_common - dashes) < wlen - dashes)
+        return NULL;
     return best;
 }
 
@@ -95,13 +130,13 @@ static void unknown_option(const cli_command *cmd, const char *arg, size_t len)
     const char *names[64];
     char buf[64][40];
     size_t n = 0;
+    for (size_t i = 0; i < cli_common_option_count; i++)
+        names[n++] = cli_common_option_names[i];
+    names[n++] = "--help";
     for (const cli_option *o = cmd->options; o->name && n < 64; o++, n++) {
         snprintf(buf[n], sizeof buf[n], "--%s", o->name);
         names[n] = buf[n];
     }
-    snprintf(buf[n < 64 ? n : 63], sizeof buf[0], "--help");
-    names[n < 64 ? n : 63] = buf[n < 64 ? n : 63];
-    n = n < 64 ? n + 1 : 64;
     char word[128];
     snprintf(word, sizeof word, "%.*s", (int)(len < 100 ? len : 100), arg);
     const char *s = cli_suggest(word, names, n);
@@ -142,6 +177,15 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
             }
             o = find_long(cmd->options, a + 2, len - 2);
             if (!o) {
+                int taken = cli_term_option(a + 2, len - 2, 0, eq ? eq + 1 : NULL);
+                if (taken < 0) {
+                    free(pos);
+                    return EXIT_USAGE;
+                }
+                if (taken)
+                    continue;
+            }
+            if (!o) {
                 unknown_option(cmd, a, len);
                 free(pos);
                 return EXIT_USAGE;
@@ -160,6 +204,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
                 continue;
             }
             o = a[2] == '\0' ? find_short(cmd->options, a[1]) : NULL;
+            if (!o && a[2] == '\0' && cli_term_option(a + 1, 1, 1, NULL) > 0)
+                continue;
             if (!o) {
                 unknown_option(cmd, a, strlen(a));
                 free(pos);
@@ -184,9 +230,55 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
     return EXIT_CLEAN;
 }
 
+/* Prints `text` from column `indent` (the cursor is already there),
+ * breaking at spaces so no line passes `width`; a word longer than the
+ * room left is printed whole. */
+static void print_wrapped(FILE *out, const char *text, size_t indent, size_t width)
+{
+    size_t room = width > indent + 20 ? width - indent : 20;
+    size_t col = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t wl = (size_t)(p - w);
+        if (wl == 0)
+            break;
+        if (col > 0 && col + 1 + wl > room) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(w, 1, wl, out);
+        col += wl;
+    }
+    fputc('\n', out);
+}
+
+void cli_print_item(FILE *out, const char *left, const char *text, int field)
+{
+    int w = fprintf(out, "  %s", left);
+    if (w > field - 1)
+        fprintf(out, "\n%*s", field, "");
+    else
+        fprintf(out, "%*s", field - w, "");
+    print_wrapped(out, text, (size_t)field, cli_terminal_width(out));
+}
+
+/* Option names take a 28-column field, then the help text. */
+enum { OPTION_FIELD = 28 };
+
 void cli_print_help(const cli_command *cmd, FILE *out)
 {
-    fprintf(out, "usage: lineage %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
+    size_t width = cli_terminal_width(out);
+    fprintf(out, "usage: lineage %s %s\n\n", cmd->name, cmd->usage);
+    print_wrapped(out, cmd->summary, 0, width);
+    fputs("\noptions:\n", out);
     for (const cli_option *o = cmd->options; o->name; o++) {
         char left[64];
         if (o->short_name)
@@ -195,7 +287,16 @@ void cli_print_help(const cli_command *cmd, FILE *out)
         else
             snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
-        fprintf(out, "  %-26s %s\n", left, o->help);
+        cli_print_item(out, left, o->help, OPTION_FIELD);
     }
-    fprintf(out, "  %-26s %s\n", "-h, --help", "show this help and exit");
+    fputs("\ncommon options:\n", out);
+    cli_print_item(out, "    --color[=WHEN]",
+                   "colour the output: auto (default: when standard output is a terminal and "
+                   "NO_COLOR is unset), always or never",
+                   OPTION_FIELD);
+    cli_print_item(out, "-q, --quiet",
+                   "print only errors on standard error (no warnings, no progress line)",
+                   OPTION_FIELD);
+    cli_print_item(out, "-v, --verbose", "print notes about the input too", OPTION_FIELD);
+    cli_print_item(out, "-h, --help", "show this help and exit", OPTION_FIELD);
 }

@@ -41,6 +41,9 @@ typedef int (*cli_option_fn)(void *ctx, int id, const char *value);
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, void *ctx,
               char ***positional, int *npositional, int *help);
 void cli_print_help(const cli_command *cmd, FILE *out);
+/* "  LEFT" padded to `field` columns, then `text` wrapped to the terminal
+ * width with continuation lines indented to `field`. */
+void cli_print_item(FILE *out, const char *left, const char *text, int field);
 
 /* "lineage: message" on stderr. */
 void cli_error(const char *fmt, ...)
@@ -50,6 +53,8 @@ void cli_error(const char *fmt, ...)
     ;
 /* Prints every record; returns the number of warnings and errors. */
 size_t cli_print_diags(const lineage_diag_list *diags);
+/* The same on `err` (a worker's buffer under -j). */
+size_t cli_print_diags_to(FILE *err, const lineage_diag_list *diags);
 /* Writes a string to stdout; 0 on a write error. */
 int cli_write(const char *s);
 /* The closest candidate to `word` within edit distance 2, or NULL. */
@@ -61,5 +66,6 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "inputs.h"
 #include "rules_cli.h"
+#include "term.h"
 
 enum {
     OPT_RULES = 1,
@@ -14,7 +15,8 @@ enum {
     OPT_FAIL_ON,
     OPT_FORMAT,
     OPT_STRICT,
-    OPT_INPUT_FORMAT
+    OPT_INPUT_FORMAT,
+    OPT_JOBS
 };
 
 static const cli_option check_options[] = {
@@ -27,6 +29,8 @@ static const cli_option check_options[] = {
     {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"jobs", 'j', "N", "check N files at a time on worker threads (0: one per CPU; default 1)",
+     OPT_JOBS},
     {0},
 };
 
@@ -43,6 +47,10 @@ typedef struct check_ctx {
     lineage_level fail_on;
     int json;
     const lineage_ruleset *set;
+    lineage_checker *checker;
+    lineage_session *session; /* workers: their own */
+    lineage_ruleset *own_set; /* workers: their own copy of the rules */
+    FILE *out, *err;          /* stdout and stderr, or a worker's buffers */
     int printed;
     int failed_findings;
     int rule_errors;
@@ -88,17 +96,23 @@ static int on_option(void *p, int id, const char *value)
     case OPT_INPUT_FORMAT:
         c->input.format = value;
         break;
+    case OPT_JOBS:
+        if ((c->input.jobs = cli_parse_jobs(value)) < 0)
+            return 0;
+        break;
     }
     return 1;
 }
+
+static int put(check_ctx *c, const char *s) { return fputs(s, c->out) != EOF; }
 
 static int check_dump(void *p, const lineage_dump *d)
 {
     check_ctx *c = p;
     lineage_findings *f = lineage_findings_new();
     lineage_diag_list *diags = lineage_diag_list_new();
-    lineage_status st = lineage_ruleset_check(c->set, d, f, diags);
-    cli_print_diags(diags);
+    lineage_status st = lineage_checker_check(c->checker, d, f, diags);
+    cli_print_diags_to(c->err, diags);
     lineage_diag_list_free(diags);
     if (st != LINEAGE_OK)
         c->rule_errors = 1;
@@ -107,28 +121,79 @@ static int check_dump(void *p, const lineage_dump *d)
     int ok;
     if (c->json) {
         char *obj = lineage_findings_render_json(f, d, 2);
-        ok = cli_write(c->printed++ ? ",\n    " : "    ") && cli_write(obj);
+        ok = put(c, c->printed++ ? ",\n    " : "    ") && put(c, obj);
         free(obj);
     } else {
         char *summary = lineage_dump_describe(d);
-        char *text = lineage_findings_render_text(f, d);
-        ok = (!c->printed++ || cli_write("\n")) && cli_write(summary) && cli_write("\n") &&
-             cli_write(text);
+        char *text = lineage_findings_render_text_flags(
+            f, d, cli_color_stdout() ? LINEAGE_RENDER_COLOR : 0);
+        ok = (!c->printed++ || put(c, "\n")) && put(c, summary) && put(c, "\n") && put(c, text);
         free(summary);
         free(text);
     }
     lineage_findings_free(f);
     if (!ok) {
-        cli_error("cannot write to standard output");
+        fputs("lineage: cannot write to standard output\n", c->err);
         return EXIT_INPUT;
     }
     return EXIT_CLEAN;
+}
+
+/* ---- -j: worker contexts ---------------------------------------------- */
+
+static void *worker_new(void *p, lineage_session **session)
+{
+    const check_ctx *shared = p;
+    check_ctx *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    *w = *shared;
+    w->session = lineage_session_new();
+    *session = w->session;
+    /* The main thread loaded the same rules and printed their messages;
+     * a worker's copy prints nothing. */
+    FILE *sink = fopen("/dev/null", "w");
+    int rc = sink ? cli_rules_load_to(sink, w->session, &shared->rules, NULL, 0, &w->own_set)
+                  : EXIT_RULES;
+    if (sink)
+        fclose(sink);
+    if (rc != EXIT_CLEAN) {
+        free(w);
+        return NULL;
+    }
+    w->set = w->own_set;
+    w->checker = lineage_checker_new(w->set);
+    w->failed_findings = w->rule_errors = 0;
+    /* Every dump's output starts with its separator; the first printed
+     * loses it (cli_jobs.separator). */
+    w->printed = 1;
+    return w;
+}
+
+static void worker_free(void *p, void *wp)
+{
+    check_ctx *shared = p, *w = wp;
+    /* On the main thread, after every worker stopped (inputs.h). */
+    shared->failed_findings |= w->failed_findings;
+    shared->rule_errors |= w->rule_errors;
+    lineage_checker_free(w->checker);
+    lineage_ruleset_free(w->own_set);
+    free(w);
+}
+
+static void worker_output(void *wp, FILE *out, FILE *err)
+{
+    check_ctx *w = wp;
+    w->out = out;
+    w->err = err;
 }
 
 int cmd_check(int argc, char **argv)
 {
     check_ctx c;
     memset(&c, 0, sizeof c);
+    c.out = stdout;
+    c.err = stderr;
     c.fail_on = LINEAGE_LEVEL_HIGH;
     cli_rules_init(&c.rules, argc);
     char **files = NULL;
@@ -156,7 +221,17 @@ int cmd_check(int argc, char **argv)
     c.set = set;
     if (c.json)
         cli_write("{\n  \"dumps\": [\n");
-    rc = cli_read_inputs(session, files, nfiles, &c.input, check_dump, &c);
+    if (c.input.jobs > 1 && nfiles > 1) {
+        /* Each worker loads the rules again into a session of its own
+         * (see inputs.c); the flags they raise are merged after. */
+        check_ctx *shared = &c;
+        cli_jobs jobs = {shared, worker_new, worker_free, worker_output, check_dump,
+                         c.json ? 2 : 1};
+        rc = cli_read_inputs_jobs(files, nfiles, &c.input, &jobs, &c.printed);
+    } else {
+        c.checker = lineage_checker_new(set);
+        rc = cli_read_inputs(session, files, nfiles, &c.input, check_dump, &c);
+    }
     if (c.json)
         cli_write(c.printed ? "\n  ]\n}\n" : "  ]\n}\n");
     /* The worst outcome wins: rule error, input error, findings. */
@@ -169,6 +244,7 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_INPUT;
     }
 done:
+    lineage_checker_free(c.checker);
     lineage_ruleset_free(set);
     lineage_session_free(session);
     free(files);

@@ -5,6 +5,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "term.h"
 
 enum {
     OPT_BASELINE = 1,
@@ -14,7 +15,8 @@ enum {
     OPT_FAIL_ON,
     OPT_THREADS,
     OPT_STRICT,
-    OPT_INPUT_FORMAT
+    OPT_INPUT_FORMAT,
+    OPT_JOBS
 };
 
 static const cli_option diff_options[] = {
@@ -26,6 +28,8 @@ static const cli_option diff_options[] = {
     {"threads", 0, NULL, "also report thread counts outside the baseline's range", OPT_THREADS},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"jobs", 'j', "N", "compare N suspect files at a time on worker threads (0: one per CPU)",
+     OPT_JOBS},
     {0},
 };
 
@@ -48,6 +52,10 @@ typedef struct diff_ctx {
     const lineage_profile *profile;
     lineage_matrix *m;
     int failed;
+    char **base_files; /* for workers, which learn the baseline again */
+    int nbase;
+    lineage_profile *own_profile; /* workers: their copy */
+    FILE *out, *err;              /* stdout and stderr, or a worker's buffers */
 } diff_ctx;
 
 static int on_option(void *p, int id, const char *value)
@@ -99,9 +107,15 @@ static int on_option(void *p, int id, const char *value)
     case OPT_INPUT_FORMAT:
         c->input.format = value;
         break;
+    case OPT_JOBS:
+        if ((c->input.jobs = cli_parse_jobs(value)) < 0)
+            return 0;
+        break;
     }
     return 1;
 }
+
+static int put(diff_ctx *c, const char *s) { return fputs(s, c->out) != EOF; }
 
 static int diff_one(void *p, const lineage_dump *suspect)
 {
@@ -109,17 +123,66 @@ static int diff_one(void *p, const lineage_dump *suspect)
     lineage_diff *d = NULL;
     if (lineage_diff_new(c->profile, suspect, &c->opts, &d) != LINEAGE_OK)
         return EXIT_INPUT;
-    char *text = c->json ? lineage_diff_render_json(d) : lineage_diff_render_text(d);
-    int ok = (c->json || !c->printed++ || cli_write("\n")) && cli_write(text);
+    char *text = c->json ? lineage_diff_render_json(d)
+                         : lineage_diff_render_text_flags(
+                               d, cli_color_stdout() ? LINEAGE_RENDER_COLOR : 0);
+    int ok = (c->json || !c->printed++ || put(c, "\n")) && put(c, text);
     free(text);
     if (lineage_diff_count_at_least(d, c->fail_on))
         c->failed = 1;
     lineage_diff_free(d);
     if (!ok) {
-        cli_error("cannot write to standard output");
+        fputs("lineage: cannot write to standard output\n", c->err);
         return EXIT_INPUT;
     }
     return EXIT_CLEAN;
+}
+
+/* ---- -j: worker contexts ---------------------------------------------- */
+
+/* A worker learns the baseline again into a session of its own (lineage
+ * keys are interned per session and compared by pointer; see inputs.c),
+ * quietly: the main thread learnt it first and printed its messages. */
+static void *worker_new(void *p, lineage_session **session)
+{
+    const diff_ctx *shared = p;
+    diff_ctx *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    *w = *shared;
+    *session = lineage_session_new();
+    w->own_profile = lineage_profile_new(*session);
+    cli_input_options quiet = shared->input;
+    quiet.err = fopen("/dev/null", "w");
+    int rc = quiet.err ? cli_learn_inputs(*session, w->own_profile, shared->base_files,
+                                          shared->nbase, &quiet)
+                       : EXIT_INPUT;
+    if (quiet.err)
+        fclose(quiet.err);
+    if (rc != EXIT_CLEAN) {
+        lineage_profile_free(w->own_profile);
+        free(w);
+        return NULL;
+    }
+    w->profile = w->own_profile;
+    w->failed = 0;
+    w->printed = 1; /* every dump's text starts with its separator */
+    return w;
+}
+
+static void worker_free(void *p, void *wp)
+{
+    diff_ctx *shared = p, *w = wp;
+    shared->failed |= w->failed; /* main thread, workers stopped */
+    lineage_profile_free(w->own_profile);
+    free(w);
+}
+
+static void worker_output(void *wp, FILE *out, FILE *err)
+{
+    diff_ctx *w = wp;
+    w->out = out;
+    w->err = err;
 }
 
 static int add_column(void *p, const lineage_dump *dump)
@@ -146,6 +209,8 @@ int cmd_diff(int argc, char **argv)
 {
     diff_ctx c = {0};
     c.fail_on = LINEAGE_LEVEL_HIGH;
+    c.out = stdout;
+    c.err = stderr;
     char **files;
     int nfiles, help;
     int rc = cli_parse(&diff_command, argc, argv, on_option, &c, &files, &nfiles, &help);
@@ -200,7 +265,14 @@ int cmd_diff(int argc, char **argv)
     }
     if (rc == EXIT_CLEAN) {
         c.profile = profile;
-        rc = cli_read_inputs(session, suspects, nsuspects, &c.input, diff_one, &c);
+        if (c.input.jobs > 1 && nsuspects > 1) {
+            c.base_files = base_files;
+            c.nbase = nbase;
+            cli_jobs jobs = {&c, worker_new, worker_free, worker_output, diff_one, c.json ? 0 : 1};
+            rc = cli_read_inputs_jobs(suspects, nsuspects, &c.input, &jobs, &c.printed);
+        } else {
+            rc = cli_read_inputs(session, suspects, nsuspects, &c.input, diff_one, &c);
+        }
         if (rc == EXIT_CLEAN && c.failed)
             rc = EXIT_FINDINGS;
     }

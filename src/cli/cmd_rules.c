@@ -40,6 +40,12 @@ int cli_rules_valid_level_arg(const char *arg)
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {
+    return cli_rules_load_to(stderr, session, o, extra, nextra, out);
+}
+
+int cli_rules_load_to(FILE *err, lineage_session *session, const cli_rules_options *o,
+                      const char *const *extra, int nextra, lineage_ruleset **out)
+{
     lineage_ruleset *set = lineage_ruleset_new(session);
     lineage_diag_list *diags = lineage_diag_list_new();
     int failed = 0;
@@ -67,12 +73,12 @@ int cli_rules_load(lineage_session *session, const cli_rules_options *o,
     }
     if (lineage_ruleset_compile(set, diags) != LINEAGE_OK)
         failed = 1;
-    cli_print_diags(diags);
+    cli_print_diags_to(err, diags);
     size_t errors = lineage_diag_list_count_at_least(diags, LINEAGE_ERROR);
     lineage_diag_list_free(diags);
     if (failed || errors) {
         if (errors)
-            cli_error("%zu error%s in the rules", errors, errors == 1 ? "" : "s");
+            fprintf(err, "lineage: %zu error%s in the rules\n", errors, errors == 1 ? "" : "s");
         lineage_ruleset_free(set);
         *out = NULL;
         return EXIT_RULES;
@@ -175,7 +181,13 @@ int cmd_rules(int argc, char **argv)
     }
     if (nargs == 0 || (strcmp(args[0], "list") != 0 && strcmp(args[0], "show") != 0 &&
                        strcmp(args[0], "lint") != 0)) {
-        cli_error("rules: expected 'list', 'show ID' or 'lint FILE...'; see 'lineage rules --help'");
+        static const char *const actions[] = {"list", "show", "lint"};
+        const char *s = nargs ? cli_suggest(args[0], actions, 3) : NULL;
+        if (s)
+            cli_error("rules: unknown action '%s' (did you mean '%s'?)", args[0], s);
+        else
+            cli_error("rules: expected 'list', 'show ID' or 'lint FILE...'; see 'lineage rules "
+                      "--help'");
         rc = EXIT_USAGE;
         goto done;
     }

@@ -1,4 +1,5 @@
-/* Reading every dump of every input file, for all subcommands. */
+/* Reading every dump of every input file, for all subcommands, on one
+ * thread or on N worker threads (-j N). */
 #ifndef LINEAGE_CLI_INPUTS_H
 #define LINEAGE_CLI_INPUTS_H
 
@@ -7,6 +8,8 @@
 typedef struct cli_input_options {
     const char *format; /* --input-format, or NULL to detect */
     int strict;         /* warnings make the run fail with EXIT_INPUT */
+    int jobs;           /* -j: worker threads; 0 or 1 = this thread only */
+    FILE *err;          /* where messages go; NULL = stderr */
 } cli_input_options;
 
 /* Called with each dump (borrowed; freed after the call). Returns an exit
@@ -17,5 +20,39 @@ typedef int (*cli_dump_fn)(void *ctx, const lineage_dump *dump);
  * diagnostics to stderr as it goes. Returns the worst exit code. */
 int cli_read_inputs(lineage_session *session, char **files, int nfiles,
                     const cli_input_options *options, cli_dump_fn fn, void *ctx);
+
+/* Parses "-j N": N >= 0, 0 meaning the number of CPUs. Returns the count
+ * of workers, or -1 after printing why N is wrong. */
+int cli_parse_jobs(const char *value);
+
+/* How a subcommand runs on worker threads. Each worker has a context of
+ * its own, with its own session, made by worker_new on the worker's
+ * thread; names are interned per session, so nothing the library holds is
+ * shared between threads. A worker reads whole files: the dump callback
+ * must write what it prints to the streams set_output gives it, never to
+ * stdout or stderr. */
+typedef struct cli_jobs {
+    void *shared; /* read-only for workers */
+    /* A new worker context and its session, or NULL (then the worker
+     * stops and its files are read by the others). */
+    void *(*worker_new)(void *shared, lineage_session **session);
+    /* Called on the main thread after every worker has stopped: merges
+     * what the worker found into `shared` and frees it (not the session,
+     * which is freed after). */
+    void (*worker_free)(void *shared, void *worker);
+    /* Where the next file's output and messages go. */
+    void (*set_output)(void *worker, FILE *out, FILE *err);
+    cli_dump_fn dump;
+    /* Bytes the dump callback writes before each dump but the first (a
+     * separator): dropped from the first output the run prints. */
+    size_t separator;
+} cli_jobs;
+
+/* As cli_read_inputs, with options->jobs workers over the files, each file
+ * read by one worker and its output printed whole, in input order, so the
+ * output is the same as with one thread. *printed is set when any dump
+ * output was printed. */
+int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *options,
+                         const cli_jobs *jobs, int *printed);
 
 #endif

@@ -1,5 +1,6 @@
 /* lineage: the command-line tool. Dispatches to one file per subcommand. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -15,6 +16,7 @@ static const subcommand commands[] = {
     {"check", cmd_check, "check each dump's ancestry against the rules and report findings"},
     {"rules", cmd_rules, "list, show or lint rules"},
     {"diff", cmd_diff, "compare dumps with a baseline by lineage, or print their matrix"},
+    {"report", cmd_report, "write the analysis report (Markdown or HTML) of the dumps"},
     {"learn", cmd_learn, "learn, merge or emit as rules a profile of known-good lineage"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -25,11 +27,13 @@ static void usage(FILE *out)
           "Checks the process ancestry in Windows memory-dump listings.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        cli_print_item(out, commands[i].name, commands[i].summary, 13);
     fputs("\nformats read:\n", out);
     for (size_t i = 0; lineage_format_name(i); i++)
-        fprintf(out, "  %-10s %s\n", lineage_format_name(i), lineage_format_description(i));
-    fputs("\n'lineage COMMAND --help' describes a command's options.\n"
+        cli_print_item(out, lineage_format_name(i), lineage_format_description(i), 13);
+    fputs("\n'lineage COMMAND --help' describes a command's options; every command also takes\n"
+          "--color[=auto|always|never], -q (errors only) and -v (notes too).\n"
+          "'lineage --version' prints the versions of lineage and the libraries in use.\n"
           "exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 input error, "
           "4 rule error\n",
           out);
@@ -42,12 +46,23 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+    if (strcmp(name, "help") == 0 && argc == 3) {
+        /* "lineage help CMD" is "lineage CMD --help". */
+        char help_flag[] = "--help";
+        char *sub[] = {argv[2], help_flag, NULL};
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i].name, argv[2]) == 0)
+                return commands[i].run(2, sub);
+        name = argv[2];
+    } else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+               strcmp(name, "help") == 0) {
         usage(stdout);
         return EXIT_CLEAN;
     }
     if (strcmp(name, "--version") == 0) {
-        printf("lineage %s\n", lineage_version());
+        char *deps = lineage_dependency_versions();
+        printf("lineage %s\n%s", lineage_version(), deps);
+        free(deps);
         return EXIT_CLEAN;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)

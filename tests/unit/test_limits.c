@@ -12,6 +12,7 @@
 
 #include "helpers.h"
 #include "limits.h"
+#include "lineage_key.h"
 #include "source.h"
 #include "strbuf.h"
 
@@ -289,6 +290,98 @@ static void test_tree_indent(void **state)
     strbuf_release(&sb);
 }
 
+/* A rule file one byte over the limit is refused; one at the limit is
+ * read (and here fails only because it is not a valid rule file). */
+static void test_rule_file_bytes(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lineage-rules-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)LINEAGE_MAX_RULE_FILE_BYTES + 1), 0);
+    close(fd);
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_file(set, path, d), LINEAGE_E_IO);
+    assert_int_equal(diags_matching(d, "cannot read rule file: larger than the rule file limit"), 1);
+    lineage_ruleset_free(set);
+    lineage_diag_list_free(d);
+    unlink(path);
+
+    char small[] = "/tmp/lineage-rules-XXXXXX";
+    fd = mkstemp(small);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "# empty\n", 8), 8);
+    close(fd);
+    set = lineage_ruleset_new(s);
+    d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_file(set, small, d), LINEAGE_OK);
+    assert_int_equal(lineage_diag_list_count(d), 0);
+    lineage_ruleset_free(set);
+    lineage_diag_list_free(d);
+    lineage_session_free(s);
+    unlink(small);
+}
+
+/* Keys of processes deeper than LINEAGE_MAX_KEY_DEPTH keep the top names,
+ * "...", and their own name, so a million-deep chain has bounded keys. */
+static void test_key_depth(void **state)
+{
+    (void)state;
+    strbuf sb = STRBUF_INIT;
+    proc_line(&sb, 0, 4, "top.exe");
+    for (uint64_t i = 1; i <= LINEAGE_MAX_KEY_DEPTH + 10; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "p%llu.exe", (unsigned long long)i);
+        proc_line(&sb, 4 * i, 4 * (i + 1), name);
+    }
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, sb.data);
+    lineage_keys *k = lineage_keys_compute(s, d);
+    size_t last = lineage_dump_process_count(d) - 1;
+    const char *key = lineage_name_text(k->key[last]);
+    char tail[64];
+    snprintf(tail, sizeof tail, "/p%u.exe/.../p%u.exe", LINEAGE_MAX_KEY_DEPTH - 1,
+             LINEAGE_MAX_KEY_DEPTH + 10);
+    assert_non_null(strstr(key, tail));
+    assert_int_equal(strncmp(key, "top.exe/p1.exe/", 15), 0);
+    /* The last key within the limit is whole. */
+    const char *whole = lineage_name_text(k->key[LINEAGE_MAX_KEY_DEPTH - 1]);
+    assert_null(strstr(whole, "..."));
+    lineage_keys_free(k);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    strbuf_release(&sb);
+}
+
+/* A profile with more than LINEAGE_MAX_PROFILE_FACTS fact lines is
+ * refused with LINEAGE_E_LIMIT and a diagnostic at the first line over. */
+static void test_profile_facts(void **state)
+{
+    (void)state;
+    /* Blank lines count as fact lines and are cheap to make. */
+    const char head[] = "lineage-profile 1\n", fact[] = "\n";
+    size_t n = LINEAGE_MAX_PROFILE_FACTS + 1;
+    size_t len = sizeof head - 1 + n * (sizeof fact - 1);
+    char *text = malloc(len);
+    assert_non_null(text);
+    memcpy(text, head, sizeof head - 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + sizeof head - 1 + i * (sizeof fact - 1), fact, sizeof fact - 1);
+    lineage_session *s = lineage_session_new();
+    lineage_diag_list *d = lineage_diag_list_new();
+    lineage_profile *p = NULL;
+    assert_int_equal(lineage_profile_parse(s, "big.profile", text, len, d, &p), LINEAGE_E_LIMIT);
+    assert_null(p);
+    assert_int_equal(diags_matching(d, "too many facts in one profile"), 1);
+    size_t last = lineage_diag_list_count(d) - 1;
+    assert_int_equal(lineage_diag_get_line(lineage_diag_list_get(d, last)), n + 1);
+    lineage_diag_list_free(d);
+    lineage_session_free(s);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +394,9 @@ int main(void)
         cmocka_unit_test(test_diags_per_list),
         cmocka_unit_test(test_diag_excerpt),
         cmocka_unit_test(test_tree_indent),
+        cmocka_unit_test(test_rule_file_bytes),
+        cmocka_unit_test(test_key_depth),
+        cmocka_unit_test(test_profile_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

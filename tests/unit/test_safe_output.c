@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include <lineage/rules.h>
+
 #include "helpers.h"
 
 /* The ASCII tree of a one-process listing whose image name is `name`
@@ -130,6 +132,39 @@ static void test_source_name(void **state)
     lineage_session_free(s);
 }
 
+/* Rule-file text (a title) in the findings text is escaped too (the
+ * golden check-engine cases pin that patterns keep their backslashes). */
+static void test_findings_text(void **state)
+{
+    (void)state;
+    static const char rules[] = "rule t {\n"
+                                "  severity high\n"
+                                "  title \"bad \x1b[31mred\x9e\"\n"
+                                "  pid /^System\\.?$/ is 4 ppid 0\n"
+                                "}\n";
+    static const char text[] = "Parent+: 0x0--->\tChild: 0x8\tActiveThreads->0001\tSystem\n";
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *diags = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_string(set, "t.rules", rules, sizeof rules - 1, diags),
+                     LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, diags), LINEAGE_OK);
+    lineage_dump *d = read_one(s, text);
+    lineage_findings *f = lineage_findings_new();
+    assert_int_equal(lineage_ruleset_check(set, d, f, diags), LINEAGE_OK);
+    assert_int_equal(lineage_findings_count(f), 1);
+    char *out = lineage_findings_render_text(f, d);
+    assert_non_null(strstr(out, "\n    bad \\x1b[31mred\\x9e\n"));
+    assert_null(strchr(out, '\x1b'));
+    assert_non_null(strstr(out, "\n    expected: PID 4 with PPID 0\n"));
+    free(out);
+    lineage_findings_free(f);
+    lineage_dump_free(d);
+    lineage_diag_list_free(diags);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_c1_and_bidi),
         cmocka_unit_test(test_diagnostic_message),
         cmocka_unit_test(test_source_name),
+        cmocka_unit_test(test_findings_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

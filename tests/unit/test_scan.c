@@ -57,7 +57,12 @@ static void test_literal_and_contains(void **state)
     size_t pos = 0;
     assert_true(scan_literal("Parent+:", 8, &pos, "Parent"));
     assert_int_equal(pos, 6);
+    /* A position past the end (a caller's slip) is a mismatch, not an
+     * out-of-bounds read. */
     assert_false(scan_literal("Par", 3, &pos, "Parent"));
+    pos = 0;
+    assert_false(scan_literal("Par", 3, &pos, "Parent"));
+    assert_int_equal(pos, 0);
     assert_true(scan_contains("abc Child: x", 12, "Child"));
     assert_false(scan_contains("abc Chil", 8, "Child"));
 }

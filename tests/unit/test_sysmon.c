@@ -332,6 +332,23 @@ static void empty_log(void **state)
     lineage_session_free(s);
 }
 
+/* Control characters that XML allows (tab, via a character reference)
+ * reach the name as they are and are shown escaped in the text tree. */
+static void escaped_names(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, CREATE("5", "4", "C:\\tmp\\evil&#9;x&#xD;.exe", "System",
+                                         "2024-03-05 08:00:00.000"));
+    const lineage_process *p = find_pid(d, 5);
+    assert_string_equal(lineage_name_text(lineage_process_get_name(p)), "evil\tx\r.exe");
+    char *tree = ascii_tree(d);
+    assert_string_equal(tree, "[absent parent 4]\n`-- evil\\tx\\r.exe (5)\n");
+    free(tree);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 /* "name pid ppid parent" lines sorted by PID; with skip_system, System
  * (PID 4) is left out and its children get no parent, as in a creation
  * log that cannot contain it. */
@@ -395,6 +412,7 @@ int main(void)
         cmocka_unit_test(pid_reuse),      cmocka_unit_test(malformed),
         cmocka_unit_test(hostile),        cmocka_unit_test(field_limit),
         cmocka_unit_test(empty_log),      cmocka_unit_test(same_system_as_kd),
+        cmocka_unit_test(escaped_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,76 @@
+#!/bin/sh
+# `-j N` gives the same bytes as one thread: stdout, stderr and exit code of
+# `lineage tree` and `lineage check` over many files (clean fleets, planted deviations, a file
+# with warnings, a missing file, a file with no dump), text and JSON, with
+# 1, 2, 3 and 0 (one per CPU) workers; the same for `lineage diff` against a
+# learnt profile and against baseline dumps. Also: a bad -j value is a usage error.
+# Usage: test-jobs.sh LINEAGE LINEAGE-GEN REPO-ROOT
+set -u
+bin=$1
+gen=$2
+root=$3
+export LC_ALL=C TZ=UTC NO_COLOR=1
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+"$gen" --files 40 --processes 300 --out "$tmp/fleet" --plant-every 7 \
+    --plant scvhost,cmd-under-lsass >/dev/null || { echo "lineage-gen failed"; exit 1; }
+printf 'not a listing\n' >"$tmp/prose.txt"
+
+run() { # NAME COMMAND ARGS...: runs with -j 1, compares every other -j with it
+    name=$1
+    cmd=$2
+    shift 2
+    "$bin" "$cmd" -j 1 "$@" >"$tmp/$name.1.out" 2>"$tmp/$name.1.err"
+    echo $? >"$tmp/$name.1.rc"
+    for j in 2 3 0; do
+        "$bin" "$cmd" -j $j "$@" >"$tmp/$name.$j.out" 2>"$tmp/$name.$j.err"
+        echo $? >"$tmp/$name.$j.rc"
+        for part in out err rc; do
+            if ! cmp -s "$tmp/$name.1.$part" "$tmp/$name.$j.$part"; then
+                echo "FAIL $name: -j $j std$part differs from -j 1"
+                diff "$tmp/$name.1.$part" "$tmp/$name.$j.$part" | head -20
+                fail=1
+            fi
+        done
+    done
+    [ -s "$tmp/$name.1.out" ] || { echo "FAIL $name: no output"; fail=1; }
+}
+
+run fleet-text check "$tmp"/fleet/*.txt
+run fleet-json check --format json "$tmp"/fleet/*.txt
+run mixed check "$root"/examples/*.txt "$tmp/missing.txt" "$tmp/prose.txt" -- \
+    "$root"/tests/data/*.txt "$tmp"/fleet/dump-000007.txt
+run mixed-json check --format json --fail-on medium "$root"/tests/data/*.txt "$tmp/missing.txt"
+run strict check --strict "$root"/tests/data/*.txt "$tmp"/fleet/dump-00000*.txt
+
+run tree tree "$tmp"/fleet/dump-00001*.txt "$root"/examples/*.txt "$tmp/missing.txt"
+run tree-dot tree --format dot "$tmp"/fleet/dump-00000*.txt
+run tree-strict tree --strict "$root"/tests/data/*.txt "$tmp/prose.txt"
+
+# diff: a baseline learnt from the clean files, the whole fleet as suspects.
+"$gen" --files 6 --processes 300 --seed 9 --out "$tmp/clean" >/dev/null ||
+    { echo "lineage-gen failed"; exit 1; }
+"$bin" learn -o "$tmp/profile.txt" "$tmp"/clean/*.txt >/dev/null 2>&1 ||
+    { echo "FAIL: learn"; fail=1; }
+run diff-profile diff --baseline "$tmp/profile.txt" "$tmp"/fleet/*.txt "$tmp/missing.txt"
+run diff-dumps diff --format json "$tmp"/clean/*.txt -- "$tmp"/fleet/*.txt
+run diff-strict diff --strict --baseline "$tmp/profile.txt" "$root"/tests/data/*.txt
+
+# The fleet has planted deviations: the run must find them (exit 1).
+[ "$(cat "$tmp/fleet-text.2.rc")" = 1 ] || { echo "FAIL: fleet exit code"; fail=1; }
+
+for bad in x -1 1025 2x; do
+    "$bin" check -j "$bad" "$root"/examples/all-four.txt >/dev/null 2>"$tmp/bad.err"
+    rc=$?
+    if [ $rc != 2 ] || ! grep -q -- "-j wants a number" "$tmp/bad.err"; then
+        echo "FAIL: -j $bad gave exit $rc"
+        cat "$tmp/bad.err"
+        fail=1
+    fi
+done
+"$bin" tree -j 1024 "$root"/examples/all-four.txt >/dev/null 2>&1 ||
+    { echo "FAIL: -j 1024 refused"; fail=1; }
+[ $fail = 0 ] && echo "ok"
+exit $fail
