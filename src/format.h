@@ -30,6 +30,19 @@ typedef struct format {
     void (*close)(format_parser *parser);
 } input_format;
 
+/* The loop every line-oriented parser shares: feeds each line to `line`
+ * until it hands back a finished dump (which the line itself started the
+ * next of); at the end of the input, or on a read error (then
+ * LINEAGE_E_IO), hands back what `finish` returns for the last dump.
+ * *at_end is the parser's flag, set once the input is exhausted; later
+ * calls only call `finish` (which then has nothing and returns NULL). */
+typedef lineage_dump *(*format_line_fn)(format_parser *parser, const source_line *line);
+typedef lineage_dump *(*format_finish_fn)(format_parser *parser);
+lineage_status format_next_by_lines(format_parser *parser, source *src,
+                                    lineage_diag_list *diags, int *at_end,
+                                    format_line_fn line, format_finish_fn finish,
+                                    lineage_dump **out);
+
 extern const input_format format_kd;
 extern const input_format format_windbg;
 extern const input_format format_vol2;

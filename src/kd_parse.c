@@ -540,27 +540,7 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
 
 static lineage_status kd_next(format_parser *p, lineage_dump **out)
 {
-    *out = NULL;
-    while (!p->at_end) {
-        source_line ln;
-        int r = source_next_line(p->src, &ln, p->reader_diags);
-        if (r < 0) {
-            p->at_end = 1;
-            *out = finish_dump(p);
-            return LINEAGE_E_IO;
-        }
-        if (r == 0) {
-            p->at_end = 1;
-            break;
-        }
-        lineage_dump *done = handle_line(p, &ln);
-        if (done) {
-            *out = done;
-            return LINEAGE_OK;
-        }
-    }
-    *out = finish_dump(p);
-    return LINEAGE_OK;
+    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */

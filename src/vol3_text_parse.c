@@ -336,31 +336,21 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     return done;
 }
 
-static lineage_status vol3_next(format_parser *p, lineage_dump **out)
+/* The last dump, unless it is a header with no rows and no info: nothing
+ * to report then. */
+static lineage_dump *finish_last(format_parser *p)
 {
-    *out = NULL;
-    lineage_status st = LINEAGE_OK;
-    while (!p->at_end) {
-        source_line ln;
-        int r = source_next_line(p->src, &ln, p->reader_diags);
-        if (r <= 0) {
-            p->at_end = 1;
-            st = r < 0 ? LINEAGE_E_IO : LINEAGE_OK;
-            break;
-        }
-        lineage_dump *done = handle_line(p, &ln);
-        if (done) {
-            *out = done;
-            return LINEAGE_OK;
-        }
-    }
     if (p->cur && p->cur->nprocs == 0 && p->cur_has_info == 0) {
-        /* A header with no rows and no info: nothing to report. */
         lineage_dump_free(p->cur);
         p->cur = NULL;
     }
-    *out = finish_dump(p);
-    return st;
+    return finish_dump(p);
+}
+
+static lineage_status vol3_next(format_parser *p, lineage_dump **out)
+{
+    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_last,
+                                out);
 }
 
 /* ---- format glue -------------------------------------------------------- */
