@@ -58,6 +58,10 @@ static int read_file(lineage_session *session, const char *path, const cli_input
         if (pg)
             progress_clear(pg);
         res->problems += cli_print_diags_to(err, lineage_dump_get_diags(d));
+        /* An error inside a dump (a malformed document, say) means part of
+         * the input was lost: the dump is still shown, but the run fails. */
+        if (lineage_diag_list_count_at_least(lineage_dump_get_diags(d), LINEAGE_ERROR))
+            status = EXIT_INPUT;
         int rc = fn(ctx, d);
         lineage_dump_free(d);
         if (pg)
