@@ -232,7 +232,12 @@ static char *flatten(const char *json)
 static const char *flat_get(const char *flat_text, const char *path, char *buf, size_t cap)
 {
     char key[256];
-    snprintf(key, sizeof key, "\n%s=", path);
+    size_t plen = strlen(path);
+    assert_true(plen + 3 <= sizeof key);
+    key[0] = '\n';
+    memcpy(key + 1, path, plen);
+    key[plen + 1] = '=';
+    key[plen + 2] = '\0';
     const char *p = strstr(flat_text, key);
     if (!p)
         return NULL;
