@@ -241,8 +241,44 @@ static lineage_tvalue *paragraphs(arena *a, const char *text)
     return list;
 }
 
+/* The differences on the process a finding names: how rule findings and
+ * lineage differences about one process are linked in the report. */
+static lineage_tvalue *related_differences(arena *a, const lineage_diff *diff,
+                                           const lineage_process *p)
+{
+    lineage_tvalue *list = tvalue_list(a);
+    for (size_t k = 0; p && diff && k < lineage_diff_count(diff); k++) {
+        const lineage_difference *x = lineage_diff_get(diff, k);
+        if (lineage_difference_get_process(x) != p)
+            continue;
+        lineage_tvalue *m = tvalue_map(a);
+        tvalue_map_set_cstr(a, m, "kind", lineage_diff_kind_name(lineage_difference_get_kind(x)));
+        tvalue_map_set_cstr(a, m, "level", lineage_level_name(lineage_difference_get_level(x)));
+        tvalue_map_set(a, m, "key", cstr(a, lineage_difference_get_key(x)));
+        tvalue_list_add(a, list, m);
+    }
+    return list;
+}
+
+/* The unsuppressed rule findings on the process a difference names. */
+static lineage_tvalue *related_findings(arena *a, const lineage_findings *findings,
+                                        const lineage_process *p)
+{
+    lineage_tvalue *list = tvalue_list(a);
+    for (size_t k = 0; p && findings && k < lineage_findings_count(findings); k++) {
+        const lineage_finding *f = lineage_findings_get(findings, k);
+        if (lineage_finding_get_process(f) != p || lineage_finding_is_suppressed(f))
+            continue;
+        lineage_tvalue *m = tvalue_map(a);
+        tvalue_map_set(a, m, "rule", cstr(a, lineage_finding_get_rule_id(f)));
+        tvalue_map_set_cstr(a, m, "level", lineage_level_name(lineage_finding_get_level(f)));
+        tvalue_list_add(a, list, m);
+    }
+    return list;
+}
+
 static lineage_tvalue *finding_value(arena *a, const dump_build *db, const lineage_dump *d,
-                                     const lineage_finding *f)
+                                     const lineage_finding *f, const lineage_diff *diff)
 {
     lineage_tvalue *m = tvalue_map(a);
     tvalue_map_set(a, m, "rule", cstr(a, lineage_finding_get_rule_id(f)));
@@ -265,6 +301,9 @@ static lineage_tvalue *finding_value(arena *a, const dump_build *db, const linea
     tvalue_map_set(a, ev, "steps", p ? chain_steps(a, p) : tvalue_list(a));
     tvalue_map_set(a, ev, "expected", cstr(a, lineage_finding_get_expected(f)));
     tvalue_map_set(a, m, "evidence", ev);
+    /* Always present (maybe empty): templates look names up through
+     * enclosing contexts, so a missing list would find the dump's. */
+    tvalue_map_set(a, m, "differences", related_differences(a, diff, p));
     int sup = lineage_finding_is_suppressed(f);
     tvalue_map_set_bool(a, m, "suppressed", sup);
     if (sup)
@@ -273,7 +312,8 @@ static lineage_tvalue *finding_value(arena *a, const dump_build *db, const linea
 }
 
 static lineage_tvalue *difference_value(arena *a, const dump_build *db, const lineage_dump *d,
-                                        const lineage_difference *x)
+                                        const lineage_difference *x,
+                                        const lineage_findings *findings)
 {
     lineage_tvalue *m = tvalue_map(a);
     tvalue_map_set_cstr(a, m, "kind", lineage_diff_kind_name(lineage_difference_get_kind(x)));
@@ -298,6 +338,7 @@ static lineage_tvalue *difference_value(arena *a, const dump_build *db, const li
         tvalue_map_set(a, ev, "baseline", b);
     }
     tvalue_map_set(a, m, "evidence", ev);
+    tvalue_map_set(a, m, "findings", related_findings(a, findings, p));
     return m;
 }
 
@@ -737,7 +778,7 @@ lineage_status lineage_report_finish(lineage_report *r)
     for (size_t k = 0; k < nf; k++) {
         size_t i = fitems[k].dump;
         const lineage_finding *f = fitems[k].item;
-        lineage_tvalue *v = finding_value(a, &dbs[i], r->entries[i].dump, f);
+        lineage_tvalue *v = finding_value(a, &dbs[i], r->entries[i].dump, f, diffs[i]);
         if (lineage_finding_is_suppressed(f)) {
             tvalue_list_add(a, dump_suppressed[i], v);
             tvalue_list_add(a, all_suppressed, v);
@@ -753,7 +794,8 @@ lineage_status lineage_report_finish(lineage_report *r)
     }
     for (size_t k = 0; k < nd; k++) {
         size_t i = ditems[k].dump;
-        lineage_tvalue *v = difference_value(a, &dbs[i], r->entries[i].dump, ditems[k].item);
+        lineage_tvalue *v = difference_value(a, &dbs[i], r->entries[i].dump, ditems[k].item,
+                                             r->entries[i].findings);
         tvalue_list_add(a, dump_diffs[i], v);
         tvalue_list_add(a, all_diffs, v);
         tallies[i].differences[ditems[k].level]++;
