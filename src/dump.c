@@ -200,3 +200,5 @@ uint64_t lineage_process_get_eprocess(const lineage_process *p) { return p->epro
 const char *lineage_process_get_command_line(const lineage_process *p) { return p->command_line; }
 const char *lineage_process_get_user(const lineage_process *p) { return p->user; }
 const char *lineage_process_get_image_path(const lineage_process *p) { return p->image_path; }
+const char *lineage_process_get_integrity_level(const lineage_process *p) { return p->integrity; }
+const char *lineage_process_get_guid(const lineage_process *p) { return p->process_guid; }

@@ -14,8 +14,8 @@
  *
  * process.csv is RFC 4180 CSV with a header naming its columns (PID, PPID,
  * ShortName, User, CreateTime, ExitTime, EPROCESS, UserPath, KernelPath,
- * CommandLine, ...); columns are found by name, so their order does not
- * matter. Each file is one dump. */
+ * CommandLine, and IntegrityLevel when the version writes it, ...);
+ * columns are found by name, so their order does not matter. Each file is one dump. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +39,13 @@ typedef enum csv_col {
     CC_USERPATH,
     CC_KERNELPATH,
     CC_CMDLINE,
+    CC_INTEGRITY,
     CC_COUNT
 } csv_col;
 
 static const char *const csv_col_names[CC_COUNT] = {
     "PID", "PPID", "ShortName", "User", "CreateTime", "ExitTime", "EPROCESS", "UserPath",
-    "KernelPath", "CommandLine"};
+    "KernelPath", "CommandLine", "IntegrityLevel"};
 
 #define MAX_CSV_FIELDS 64
 
@@ -350,6 +351,7 @@ static void csv_row(format_parser *p, const source_line *ln)
     if (!proc->image_path)
         proc->image_path = csv_value(p, CC_KERNELPATH, n);
     proc->command_line = csv_value(p, CC_CMDLINE, n);
+    proc->integrity = csv_value(p, CC_INTEGRITY, n);
 }
 
 /* ---- the line loop ----------------------------------------------------- */

@@ -34,6 +34,8 @@ struct lineage_process {
     const char *command_line; /* in the dump's arena, or NULL */
     const char *user;
     const char *image_path;
+    const char *integrity;    /* "High", "System", ... (Sysmon, MemProcFS), or NULL */
+    const char *process_guid; /* Sysmon ProcessGuid as logged, braces kept, or NULL */
     unsigned long line;
     size_t index;
     int alive;

@@ -189,6 +189,13 @@ static lineage_tvalue *process_value(arena *a, const dump_build *db, const linea
     char id[64];
     node_id(id, sizeof id, db->number, db->proc_node[lineage_process_get_index(p)]);
     tvalue_map_set_cstr(a, m, "node", id);
+    /* Only the formats that log them (Sysmon, MemProcFS process.csv). */
+    const char *integrity = lineage_process_get_integrity_level(p);
+    if (integrity)
+        tvalue_map_set_cstr(a, m, "integrity", integrity);
+    const char *guid = lineage_process_get_guid(p);
+    if (guid)
+        tvalue_map_set_cstr(a, m, "guid", guid);
     return m;
 }
 

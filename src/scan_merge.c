@@ -91,6 +91,8 @@ lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *s
         p->command_line = copy(list, s->command_line);
         p->user = copy(list, s->user);
         p->image_path = copy(list, s->image_path);
+        p->integrity = copy(list, s->integrity);
+        p->process_guid = copy(list, s->process_guid);
         p->alive = s->exit_time == LINEAGE_UNKNOWN && s->threads != 0 && s->alive;
         p->hidden = p->alive;
         if (p->hidden) {

@@ -67,13 +67,15 @@ typedef enum field_id {
     F_COMMAND_LINE,
     F_USER,
     F_UTC_TIME,
+    F_INTEGRITY,
+    F_PROCESS_GUID,
     F_COUNT,
     F_NONE = F_COUNT
 } field_id;
 
 static const char *const data_names[F_COUNT] = {
     NULL, "ProcessId", "ParentProcessId", "Image", "ParentImage", "CommandLine", "User",
-    "UtcTime",
+    "UtcTime", "IntegrityLevel", "ProcessGuid",
 };
 
 typedef struct field {
@@ -312,6 +314,8 @@ static void add_process(format_parser *p)
     proc->image_path = field_copy(p, F_IMAGE);
     proc->command_line = field_copy(p, F_COMMAND_LINE);
     proc->user = field_copy(p, F_USER);
+    proc->integrity = field_copy(p, F_INTEGRITY);
+    proc->process_guid = field_copy(p, F_PROCESS_GUID);
     for (int i = 0; i < F_COUNT; i++)
         if (p->fields[i].cut && data_names[i])
             diag(p, LINEAGE_WARNING, line, 0, "%s longer than the field limit; cut",

@@ -152,6 +152,14 @@ LINEAGE_API uint64_t lineage_process_get_eprocess(const lineage_process *proc);
 LINEAGE_API const char *lineage_process_get_command_line(const lineage_process *proc);
 LINEAGE_API const char *lineage_process_get_user(const lineage_process *proc);
 LINEAGE_API const char *lineage_process_get_image_path(const lineage_process *proc);
+/** The integrity level as the source spelled it ("Low", "Medium",
+ * "High", "System", ...): Sysmon's IntegrityLevel, MemProcFS process.csv's
+ * IntegrityLevel column. NULL when the format has none. Owned by the dump. */
+LINEAGE_API const char *lineage_process_get_integrity_level(const lineage_process *proc);
+/** Sysmon's ProcessGuid as logged (for example
+ * "{5770385f-c22a-43e0-bf4c-06f5698ffbd9}"); NULL for other formats.
+ * Owned by the dump. */
+LINEAGE_API const char *lineage_process_get_guid(const lineage_process *proc);
 
 /* ---- Windows facts ----------------------------------------------------- */
 

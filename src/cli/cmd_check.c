@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "inputs.h"
 #include "rules_cli.h"
+#include "scan_input.h"
 #include "term.h"
 
 enum {
@@ -16,6 +17,7 @@ enum {
     OPT_FORMAT,
     OPT_STRICT,
     OPT_INPUT_FORMAT,
+    OPT_SCAN,
     OPT_JOBS
 };
 
@@ -29,6 +31,9 @@ static const cli_option check_options[] = {
     {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
+                        "only the scan saw are added, marked hidden or exited, and checked too",
+     OPT_SCAN},
     {"jobs", 'j', "N", "check N files at a time on worker threads (0: one per CPU; default 1)",
      OPT_JOBS},
     {0},
@@ -45,6 +50,7 @@ typedef struct check_ctx {
     cli_rules_options rules;
     cli_input_options input;
     lineage_level fail_on;
+    const char *scan;
     int json;
     const lineage_ruleset *set;
     lineage_checker *checker;
@@ -95,6 +101,9 @@ static int on_option(void *p, int id, const char *value)
         break;
     case OPT_INPUT_FORMAT:
         c->input.format = value;
+        break;
+    case OPT_SCAN:
+        c->scan = value;
         break;
     case OPT_JOBS:
         if ((c->input.jobs = cli_parse_jobs(value)) < 0)
@@ -214,6 +223,12 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (c.scan && nfiles != 1) {
+        cli_error("check: --scan needs exactly one list FILE (got %d); see 'lineage check --help'",
+                  nfiles);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);
     if (rc != EXIT_CLEAN)
@@ -221,7 +236,10 @@ int cmd_check(int argc, char **argv)
     c.set = set;
     if (c.json)
         cli_write("{\n  \"dumps\": [\n");
-    if (c.input.jobs > 1 && nfiles > 1) {
+    if (c.scan) {
+        c.checker = lineage_checker_new(set);
+        rc = cli_read_with_scan(session, files[0], c.scan, &c.input, check_dump, &c);
+    } else if (c.input.jobs > 1 && nfiles > 1) {
         /* Each worker loads the rules again into a session of its own
          * (see inputs.c); the flags they raise are merged after. */
         check_ctx *shared = &c;

@@ -5,6 +5,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "scan_input.h"
 #include "term.h"
 
 enum {
@@ -16,6 +17,7 @@ enum {
     OPT_THREADS,
     OPT_STRICT,
     OPT_INPUT_FORMAT,
+    OPT_SCAN,
     OPT_JOBS
 };
 
@@ -28,6 +30,9 @@ static const cli_option diff_options[] = {
     {"threads", 0, NULL, "also report thread counts outside the baseline's range", OPT_THREADS},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one SUSPECT: processes "
+                        "only the scan saw are added, marked hidden or exited, and compared too",
+     OPT_SCAN},
     {"jobs", 'j', "N", "compare N suspect files at a time on worker threads (0: one per CPU)",
      OPT_JOBS},
     {0},
@@ -49,6 +54,7 @@ typedef struct diff_ctx {
     int matrix, json, printed;
     lineage_level fail_on;
     cli_input_options input;
+    const char *scan;
     const lineage_profile *profile;
     lineage_matrix *m;
     int failed;
@@ -106,6 +112,9 @@ static int on_option(void *p, int id, const char *value)
         break;
     case OPT_INPUT_FORMAT:
         c->input.format = value;
+        break;
+    case OPT_SCAN:
+        c->scan = value;
         break;
     case OPT_JOBS:
         if ((c->input.jobs = cli_parse_jobs(value)) < 0)
@@ -225,7 +234,7 @@ int cmd_diff(int argc, char **argv)
     char **base_files = NULL, **suspects = files;
     int nbase = 0, nsuspects = nfiles;
     if (c.matrix) {
-        if (c.nbaselines || nfiles == 0) {
+        if (c.nbaselines || nfiles == 0 || c.scan) {
             cli_error("diff --matrix: give the dumps only; see 'lineage diff --help'");
             rc = EXIT_USAGE;
         } else {
@@ -257,6 +266,12 @@ int cmd_diff(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (c.scan && nsuspects != 1) {
+        cli_error("diff: --scan needs exactly one SUSPECT file (got %d); see 'lineage diff --help'",
+                  nsuspects);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     lineage_profile *profile = lineage_profile_new(session);
     rc = cli_learn_inputs(session, profile, base_files, nbase, &c.input);
     if (rc == EXIT_CLEAN && lineage_profile_get_dump_count(profile) == 0) {
@@ -265,7 +280,9 @@ int cmd_diff(int argc, char **argv)
     }
     if (rc == EXIT_CLEAN) {
         c.profile = profile;
-        if (c.input.jobs > 1 && nsuspects > 1) {
+        if (c.scan) {
+            rc = cli_read_with_scan(session, suspects[0], c.scan, &c.input, diff_one, &c);
+        } else if (c.input.jobs > 1 && nsuspects > 1) {
             c.base_files = base_files;
             c.nbase = nbase;
             cli_jobs jobs = {&c, worker_new, worker_free, worker_output, diff_one, c.json ? 0 : 1};

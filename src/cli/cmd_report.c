@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "inputs.h"
 #include "rules_cli.h"
+#include "scan_input.h"
 
 enum {
     OPT_BASELINE = 1,
@@ -24,6 +25,7 @@ enum {
     OPT_DATE,
     OPT_STRICT,
     OPT_INPUT_FORMAT,
+    OPT_SCAN,
     OPT_VALIDATE
 };
 
@@ -46,6 +48,9 @@ static const cli_option report_options[] = {
     {"date", 0, "WHEN", "none: no date line (default: SOURCE_DATE_EPOCH, else now)", OPT_DATE},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
     {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
+                        "only the scan saw are added, marked hidden or exited",
+     OPT_SCAN},
     {0},
 };
 
@@ -66,6 +71,7 @@ typedef struct report_ctx {
     int machine; /* 0, or 'x' (xml), 'j' (json), 's' (sarif) */
     int validate;
     const char *output;
+    const char *scan;
     lineage_level fail_on;
     int no_date;
 } report_ctx;
@@ -144,6 +150,9 @@ static int on_option(void *p, int id, const char *value)
     case OPT_INPUT_FORMAT:
         c->input.format = value;
         break;
+    case OPT_SCAN:
+        c->scan = value;
+        break;
     case OPT_VALIDATE:
         c->validate = 1;
         break;
@@ -151,9 +160,25 @@ static int on_option(void *p, int id, const char *value)
     return 1;
 }
 
+/* Checks one dump with the rules and hands it to the report, which frees
+ * it. Returns EXIT_RULES when a rule failed, else EXIT_CLEAN. */
+static int add_dump(lineage_checker *checker, lineage_report *report, lineage_dump *d)
+{
+    int status = EXIT_CLEAN;
+    lineage_findings *found = lineage_findings_new();
+    lineage_diag_list *diags = lineage_diag_list_new();
+    if (lineage_checker_check(checker, d, found, diags) != LINEAGE_OK)
+        status = EXIT_RULES;
+    cli_print_diags(diags);
+    lineage_diag_list_free(diags);
+    lineage_report_add_dump(report, d, found);
+    return status;
+}
+
 /* Reads every dump of every file into the report, checking each with the
  * rules. The report keeps the dumps, so this reads with its own loop
  * rather than cli_read_inputs (which frees each dump after its callback).
+ * With --scan, the one list file's dump merged with the scan's.
  * Returns the worst exit code. */
 static int read_dumps(lineage_session *session, char **files, int nfiles, const report_ctx *c,
                       const lineage_ruleset *set, lineage_report *report)
@@ -161,7 +186,18 @@ static int read_dumps(lineage_session *session, char **files, int nfiles, const 
     int status = EXIT_CLEAN;
     size_t problems = 0;
     lineage_checker *checker = lineage_checker_new(set);
-    for (int f = 0; f < nfiles; f++) {
+    int first = 0;
+    if (c->scan) {
+        lineage_dump *merged = NULL;
+        status = cli_read_scan_pair(session, files[0], c->scan, &c->input, &problems, &merged);
+        if (merged) {
+            int st = add_dump(checker, report, merged);
+            if (st > status)
+                status = st;
+        }
+        first = 1; /* the one FILE is read */
+    }
+    for (int f = first; f < nfiles; f++) {
         lineage_reader *r = NULL;
         lineage_status st = lineage_reader_open(session, files[f], c->input.format, &r);
         if (st != LINEAGE_OK) {
@@ -175,13 +211,8 @@ static int read_dumps(lineage_session *session, char **files, int nfiles, const 
         lineage_dump *d = NULL;
         while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
             problems += cli_print_diags(lineage_dump_get_diags(d));
-            lineage_findings *found = lineage_findings_new();
-            lineage_diag_list *diags = lineage_diag_list_new();
-            if (lineage_checker_check(checker, d, found, diags) != LINEAGE_OK)
+            if (add_dump(checker, report, d) != EXIT_CLEAN)
                 status = EXIT_RULES;
-            cli_print_diags(diags);
-            lineage_diag_list_free(diags);
-            lineage_report_add_dump(report, d, found);
             d = NULL;
         }
         lineage_dump_free(d);
@@ -252,6 +283,12 @@ int cmd_report(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (c.scan && nfiles != 1) {
+        cli_error("report: --scan needs exactly one list FILE (got %d); see 'lineage report --help'",
+                  nfiles);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);
     if (rc != EXIT_CLEAN)
@@ -297,7 +334,7 @@ int cmd_report(int argc, char **argv)
     }
     if (c.output) {
         /* Never over an input: dumps, baselines or rule files. */
-        int nprotect = nfiles + c.nbaselines + c.rules.npaths;
+        int nprotect = nfiles + c.nbaselines + c.rules.npaths + (c.scan ? 1 : 0);
         protect = calloc((size_t)nprotect + 1, sizeof *protect);
         if (!protect) {
             rc = EXIT_INPUT;
@@ -310,6 +347,9 @@ int cmd_report(int argc, char **argv)
         memcpy(protect + k, c.baselines, (size_t)c.nbaselines * sizeof *protect);
         k += c.nbaselines;
         memcpy(protect + k, c.rules.paths, (size_t)c.rules.npaths * sizeof *protect);
+        k += c.rules.npaths;
+        if (c.scan)
+            memcpy(protect + k, &c.scan, sizeof *protect);
         rc = cli_write_atomic(c.output, text, protect, nprotect);
         if (rc != EXIT_CLEAN)
             goto done;

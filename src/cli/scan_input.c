@@ -43,24 +43,36 @@ static lineage_dump *read_single(lineage_session *session, const char *path, con
     return NULL;
 }
 
-int cli_read_with_scan(lineage_session *session, const char *list_path, const char *scan_path,
-                       const cli_input_options *o, cli_dump_fn fn, void *ctx)
+int cli_read_scan_pair(lineage_session *session, const char *list_path, const char *scan_path,
+                       const cli_input_options *o, size_t *problems, lineage_dump **out)
 {
     int rc = EXIT_CLEAN;
-    size_t problems = 0;
-    lineage_dump *list = read_single(session, list_path, "list", o, &problems, &rc);
-    lineage_dump *scan = list ? read_single(session, scan_path, "scan", o, &problems, &rc) : NULL;
+    *out = NULL;
+    lineage_dump *list = read_single(session, list_path, "list", o, problems, &rc);
+    lineage_dump *scan = list ? read_single(session, scan_path, "scan", o, problems, &rc) : NULL;
     if (!list || !scan) {
         lineage_dump_free(list);
         return rc;
     }
     lineage_status st = lineage_dump_merge_scan(list, scan);
     lineage_dump_free(scan);
-    problems += cli_print_diags(lineage_dump_get_diags(list));
+    *problems += cli_print_diags(lineage_dump_get_diags(list));
     if (st != LINEAGE_OK) {
         cli_error("--scan: %s", lineage_status_string(st));
         rc = EXIT_INPUT;
     }
+    *out = list;
+    return rc;
+}
+
+int cli_read_with_scan(lineage_session *session, const char *list_path, const char *scan_path,
+                       const cli_input_options *o, cli_dump_fn fn, void *ctx)
+{
+    size_t problems = 0;
+    lineage_dump *list = NULL;
+    int rc = cli_read_scan_pair(session, list_path, scan_path, o, &problems, &list);
+    if (!list)
+        return rc;
     int out = fn(ctx, list);
     lineage_dump_free(list);
     if (out > rc)

@@ -10,6 +10,14 @@
  * diagnostics and calls fn with the merged dump. Either file holding no
  * dump or more than one is a usage error: which dump the scan belongs to
  * would be a guess. Returns an exit code. */
+/* The same reading and merging, for callers that keep the merged dump:
+ * on EXIT_CLEAN (or EXIT_INPUT after a failed merge, when the dump is
+ * still valid) *out is the merged list dump, which the caller frees; else
+ * *out is NULL. Diagnostics are printed and the number of warnings and
+ * errors among them is added to *problems. Returns an exit code. */
+int cli_read_scan_pair(lineage_session *session, const char *list_path, const char *scan_path,
+                       const cli_input_options *options, size_t *problems, lineage_dump **out);
+
 int cli_read_with_scan(lineage_session *session, const char *list_path, const char *scan_path,
                        const cli_input_options *options, cli_dump_fn fn, void *ctx);
 

@@ -39,6 +39,7 @@ static void test_proc_txt(void **state)
     assert_true(lineage_process_get_exit_time(p) == LINEAGE_UNKNOWN);
     assert_true(lineage_process_is_alive(p));
     assert_true(lineage_process_get_threads(p) == LINEAGE_UNKNOWN);
+    assert_null(lineage_process_get_integrity_level(p)); /* proc.txt has no such column */
     assert_true(lineage_process_get_create_time(find_pid(d, 388)) == LINEAGE_UNKNOWN);
     assert_string_equal(lineage_process_get_user(find_pid(d, 932)), "NETWORK SERVICE");
     p = find_pid(d, 3680);
@@ -80,6 +81,8 @@ static void test_process_csv(void **state)
     const lineage_process *p = find_pid(d, 4);
     assert_true(lineage_process_get_eprocess(p) == 0xfffffa8000c9e040ull);
     assert_null(lineage_process_get_image_path(p));
+    assert_string_equal(lineage_process_get_integrity_level(p), "System");
+    assert_null(lineage_process_get_guid(p));
     assert_true(lineage_process_is_alive(p));
     p = find_pid(d, 4100);
     assert_string_equal(pname(p), "cmd.exe");
@@ -89,6 +92,7 @@ static void test_process_csv(void **state)
                         "\"C:\\Windows\\system32\\cmd.exe\" /k echo \"a, b\"");
     assert_true(lineage_process_get_eprocess(p) == 0xfffffa8006123080ull);
     assert_false(lineage_process_is_alive(p));
+    assert_string_equal(lineage_process_get_integrity_level(p), "Medium");
     assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
     lineage_dump_free(d);
     lineage_session_free(s);

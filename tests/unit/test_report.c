@@ -214,6 +214,9 @@ static void test_seed_model(void **state)
     assert_string_equal(get_str(f, "level"), "medium");
     assert_int_equal(get_num(f, "process.pid"), 0x157c);
     assert_string_equal(get_str(f, "process.pid_hex"), "0x157c");
+    /* kd listings have no integrity level or GUID: the keys are absent. */
+    assert_null(get(f, "process.integrity"));
+    assert_null(get(f, "process.guid"));
     assert_int_equal(get_num(f, "evidence.line"), 214);
     assert_string_equal(get_str(f, "evidence.chain"), "?/chrome.exe/cmd.exe");
     const lineage_tvalue *steps = get(f, "evidence.steps");
@@ -405,6 +408,39 @@ static void test_baseline_differences(void **state)
     free(bad);
 }
 
+/* A Sysmon log brings each process's integrity level and GUID into the
+ * process maps of the model (here a difference's: smss.exe is orphaned
+ * against a kd baseline, the log having no System process). */
+static void test_sysmon_process_facts(void **state)
+{
+    (void)state;
+    char *good = read_source_file("tests/data/formats/system.kd.txt", NULL);
+    char *log = read_source_file("tests/data/formats/system.sysmon.xml", NULL);
+    built b = build(log, good);
+    const lineage_tvalue *root = report_model_tree(b.report);
+    const lineage_tvalue *diffs = get(root, "differences");
+    const lineage_tvalue *orphan = NULL;
+    for (const tvalue_cell *c = tvalue_list_first(diffs); c; c = tvalue_cell_next(c))
+        if (strcmp(get_str(tvalue_cell_value(c), "kind"), "orphaned") == 0)
+            orphan = tvalue_cell_value(c);
+    assert_non_null(orphan);
+    assert_int_equal(get_num(orphan, "process.pid"), 388);
+    assert_string_equal(get_str(orphan, "process.integrity"), "System");
+    assert_string_equal(get_str(orphan, "process.guid"), "{4d5e6f70-1a2b-65e7-0184-000000000184}");
+    /* The XML writer keeps to its schema and ignores the new keys. */
+    lineage_diag_list *diags = lineage_diag_list_new();
+    char *xml = NULL;
+    size_t len = 0;
+    assert_int_equal(lineage_report_render_xml(b.report, &xml, &len, diags), LINEAGE_OK);
+    assert_int_equal(lineage_report_validate_xml(xml, len, "report.xml", diags), LINEAGE_OK);
+    assert_null(strstr(xml, "4d5e6f70-1a2b-65e7-0184"));
+    free(xml);
+    lineage_diag_list_free(diags);
+    done(&b);
+    free(good);
+    free(log);
+}
+
 /* ---- order, dates, limits, options --------------------------------------- */
 
 static void test_findings_order(void **state)
@@ -566,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_hostile_names_markdown),
         cmocka_unit_test(test_hostile_names_html),
         cmocka_unit_test(test_baseline_differences),
+        cmocka_unit_test(test_sysmon_process_facts),
         cmocka_unit_test(test_findings_order),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limit_mermaid_nodes),

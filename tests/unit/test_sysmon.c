@@ -94,6 +94,12 @@ static void system_wrapped(void **state)
     assert_int_equal(lineage_process_get_threads(p), LINEAGE_UNKNOWN);
     assert_true(lineage_process_is_alive(p));
     assert_int_equal(lineage_process_get_session(p), -1);
+    assert_string_equal(lineage_process_get_integrity_level(p), "Medium");
+    assert_string_equal(lineage_process_get_guid(p), "{4d5e6f70-1a2b-65e7-1004-000000001004}");
+    /* ParentProcessGuid is the parent's, not this process's. */
+    p = find_pid(d, 3680);
+    assert_string_equal(lineage_process_get_integrity_level(p), "High");
+    assert_string_equal(lineage_process_get_guid(p), "{4d5e6f70-1a2b-65e7-0e60-000000000e60}");
 
     const lineage_diag_list *diags = lineage_dump_get_diags(d);
     assert_int_equal(diags_matching(diags, "2 event(s) other than Sysmon process creation"), 1);
@@ -175,6 +181,9 @@ static void events_and_fields(void **state)
     assert_string_equal(lineage_name_text(lineage_process_get_name(p)), "noslash.exe");
     assert_null(lineage_process_get_command_line(p));
     assert_string_equal(lineage_process_get_user(p), "DOM\\u<1>");
+    /* Events without IntegrityLevel or ProcessGuid leave them unknown. */
+    assert_null(lineage_process_get_integrity_level(p));
+    assert_null(lineage_process_get_guid(p));
     assert_int_equal(lineage_process_get_create_time(p), LINEAGE_UNKNOWN);
     assert_int_equal(lineage_process_get_line(p), 6);
     const lineage_diag_list *diags = lineage_dump_get_diags(d);
