@@ -448,7 +448,8 @@ char *lineage_diff_render_text_flags(const lineage_diff *d, unsigned flags)
         strbuf_putc(&sb, '\n');
         if (x->process) {
             strbuf_puts(&sb, "  suspect:  ");
-            strbuf_add_escaped(&sb, src, strlen(src));
+            const char *file = lineage_process_get_source(x->process);
+            strbuf_add_escaped(&sb, file, strlen(file));
             strbuf_printf(&sb, ":%lu (pid ", lineage_process_get_line(x->process));
             put_pid(&sb, d->suspect, lineage_process_get_pid(x->process));
             strbuf_puts(&sb, ")\n");
@@ -537,7 +538,7 @@ char *lineage_diff_render_json(const lineage_diff *d)
         strbuf_printf(&sb, ",\"count\":%llu,\"suspect\":", (unsigned long long)x->count);
         if (x->process) {
             strbuf_puts(&sb, "{\"source\":");
-            json_cstr(&sb, src);
+            json_cstr(&sb, lineage_process_get_source(x->process));
             strbuf_printf(&sb, ",\"line\":%lu,\"pid\":%llu}", lineage_process_get_line(x->process),
                           (unsigned long long)lineage_process_get_pid(x->process));
         } else {

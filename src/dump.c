@@ -47,6 +47,7 @@ lineage_process *dump_add_process(lineage_dump *d, unsigned long line)
     p->session = -1;
     p->alive = 1;
     p->line = line;
+    p->source = d->source;
     p->index = d->nprocs;
     p->node.kind = LINEAGE_NODE_PROCESS;
     p->node.process = p;
@@ -200,5 +201,6 @@ uint64_t lineage_process_get_eprocess(const lineage_process *p) { return p->epro
 const char *lineage_process_get_command_line(const lineage_process *p) { return p->command_line; }
 const char *lineage_process_get_user(const lineage_process *p) { return p->user; }
 const char *lineage_process_get_image_path(const lineage_process *p) { return p->image_path; }
+const char *lineage_process_get_source(const lineage_process *p) { return p->source; }
 const char *lineage_process_get_integrity_level(const lineage_process *p) { return p->integrity; }
 const char *lineage_process_get_guid(const lineage_process *p) { return p->process_guid; }

@@ -36,6 +36,9 @@ struct lineage_process {
     const char *image_path;
     const char *integrity;    /* "High", "System", ... (Sysmon, MemProcFS), or NULL */
     const char *process_guid; /* Sysmon ProcessGuid as logged, braces kept, or NULL */
+    /* The file the record came from: the dump's source, or the scan
+     * file's for a process that only a --scan listing had. */
+    const char *source;
     unsigned long line;
     size_t index;
     int alive;

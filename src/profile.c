@@ -279,9 +279,13 @@ void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
     const lineage_name *source = lineage_session_intern(p->session, src, strlen(src));
     for (size_t i = 0; i < k->count; i++) {
         const lineage_process *proc = lineage_dump_process(dump, i);
-        observe(&one->keys, k->key[i], NULL, proc, source);
-        observe(&one->edges, k->leaf[i], k->parent[i], proc, source);
-        observe(&one->names, k->leaf[i], NULL, proc, source);
+        /* A process a --scan added has its evidence in the scan file. */
+        const char *psrc = lineage_process_get_source(proc);
+        const lineage_name *at = psrc == src ? source
+                                             : lineage_session_intern(p->session, psrc, strlen(psrc));
+        observe(&one->keys, k->key[i], NULL, proc, at);
+        observe(&one->edges, k->leaf[i], k->parent[i], proc, at);
+        observe(&one->names, k->leaf[i], NULL, proc, at);
     }
     close_dump(&one->keys);
     close_dump(&one->edges);

@@ -93,7 +93,8 @@ char *lineage_findings_render_text_flags(const lineage_findings *list, const lin
             strbuf_putc(&sb, (char)(*c - 'a' + 'A'));
         ansi_end(&sb, owed);
         strbuf_printf(&sb, " %s ", lineage_finding_get_rule_id(f));
-        strbuf_add_escaped(&sb, src, strlen(src));
+        const char *file = p ? lineage_process_get_source(p) : src;
+        strbuf_add_escaped(&sb, file, strlen(file));
         strbuf_printf(&sb, ":%lu ", finding_line(f));
         if (p) {
             const lineage_name *nm = lineage_process_get_name(p);
@@ -201,7 +202,7 @@ char *lineage_findings_render_json(const lineage_findings *list, const lineage_d
             json_null(&w);
         }
         json_key(&w, "file");
-        json_string(&w, lineage_dump_get_source(d));
+        json_string(&w, p ? lineage_process_get_source(p) : lineage_dump_get_source(d));
         json_key(&w, "line");
         json_uint(&w, finding_line(f));
         json_key(&w, "chain");

@@ -302,7 +302,8 @@ static lineage_tvalue *finding_value(arena *a, const dump_build *db, const linea
     if (p)
         tvalue_map_set(a, m, "process", process_value(a, db, p));
     lineage_tvalue *ev = tvalue_map(a);
-    tvalue_map_set(a, ev, "file", cstr(a, lineage_dump_get_source(d)));
+    tvalue_map_set(a, ev, "file",
+                   cstr(a, p ? lineage_process_get_source(p) : lineage_dump_get_source(d)));
     set_u64(a, ev, "line", p ? lineage_process_get_line(p) : lineage_dump_get_first_line(d));
     tvalue_map_set(a, ev, "chain", cstr(a, lineage_finding_get_chain(f)));
     tvalue_map_set(a, ev, "steps", p ? chain_steps(a, p) : tvalue_list(a));
@@ -333,7 +334,8 @@ static lineage_tvalue *difference_value(arena *a, const dump_build *db, const li
     if (p)
         tvalue_map_set(a, m, "process", process_value(a, db, p));
     lineage_tvalue *ev = tvalue_map(a);
-    tvalue_map_set(a, ev, "file", cstr(a, lineage_dump_get_source(d)));
+    tvalue_map_set(a, ev, "file",
+                   cstr(a, p ? lineage_process_get_source(p) : lineage_dump_get_source(d)));
     if (p)
         set_u64(a, ev, "line", lineage_process_get_line(p));
     const char *bsrc = lineage_difference_get_baseline_source(x);

@@ -93,6 +93,7 @@ lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *s
         p->image_path = copy(list, s->image_path);
         p->integrity = copy(list, s->integrity);
         p->process_guid = copy(list, s->process_guid);
+        p->source = copy(list, scan->source); /* the evidence is in the scan file */
         p->alive = s->exit_time == LINEAGE_UNKNOWN && s->threads != 0 && s->alive;
         p->hidden = p->alive;
         if (p->hidden) {

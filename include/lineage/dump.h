@@ -137,6 +137,11 @@ LINEAGE_API int lineage_process_is_alive(const lineage_process *proc);
 LINEAGE_API int lineage_process_is_hidden(const lineage_process *proc);
 /** The image name as printed (interned in the session). */
 LINEAGE_API const lineage_name *lineage_process_get_name(const lineage_process *proc);
+/** The file the record came from (with lineage_process_get_line, the
+ * evidence location): the dump's source, except for a process that only a
+ * --scan listing had (lineage_dump_merge_scan), whose record is in the
+ * scan file. Borrowed from the dump. */
+LINEAGE_API const char *lineage_process_get_source(const lineage_process *proc);
 /** Source line of the record (1-based). */
 LINEAGE_API unsigned long lineage_process_get_line(const lineage_process *proc);
 /** 0-based position in the listing. */

@@ -128,11 +128,12 @@ static const char *const all_files[] = {
 };
 #define NALL (sizeof all_files / sizeof all_files[0])
 
-/* The default rules are scoped by Windows version (`os`), and only the
- * WinDbg log states a build, so on every other file they are out of scope
- * and find nothing. These rules have no `os` line, so they run on every
- * format, and each fires on this system: parent checks on svchost.exe and
- * cmd.exe, and one on the exited userinit.exe. */
+/* Only the WinDbg log states a build, so the version-scoped default rules
+ * run there alone; the version-independent ones run on every file and
+ * find the clean system clean. These probe rules have no `os` line
+ * either, and each fires on this system (parent checks on svchost.exe and
+ * cmd.exe, and one on the exited userinit.exe), so every format must
+ * produce the same findings, not merely none. */
 static const char probe_rules[] =
     "rule probe-svchost-parent {\n"
     "  severity low\n"
@@ -261,17 +262,13 @@ typedef struct allowance {
 } allowance;
 
 static const allowance allowed[] = {
-    /* The WinDbg log states build 19041, so the default rules are in
-     * scope (see probe_rules); they find the clean tree clean except for
-     * userinit.exe, which `!process 0 0` shows with no exit mark: it reads
-     * as alive, and the `exited` rule userinit-alive reports it. */
+    /* `!process 0 0` shows userinit.exe with no exit mark: it reads as
+     * alive, and the version-independent rule userinit-alive reports it. */
     {"windbg", "userinit-alive userinit.exe 3680\n", "alive ?/winlogon.exe/userinit.exe\n"},
     /* A Sysmon log holds creations only: no System process (created
-     * before Sysmon runs, so smss.exe hangs under an absent parent) and no
-     * exits (userinit.exe counts as alive). It states no build, so the
-     * default rules, userinit-alive among them, are out of scope: check
-     * finds the same as on the kd listing. */
-    {"sysmon", "",
+     * before Sysmon runs, so smss.exe hangs under an absent parent, which
+     * smss-parent reports) and no exits (userinit.exe counts as alive). */
+    {"sysmon", "smss-parent smss.exe 388\nuserinit-alive userinit.exe 3680\n",
      "alive ?/winlogon.exe/userinit.exe\nmissing system\norphaned ?/smss.exe\n"},
 };
 
