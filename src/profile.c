@@ -734,14 +734,17 @@ static void put_rule_string(strbuf *sb, const char *s, size_t len)
 }
 
 /* A rule ID from a name: [a-z0-9][a-z0-9.-]*, other bytes as "-", with a
- * numeric suffix when an earlier name mapped to the same ID. */
+ * numeric suffix when an earlier name mapped to the same ID. A '.' right
+ * after another '.' is also written "-": the rule lexer ends a word before
+ * "..", so "fleet.a..exe" (or "fleet." + ".x") would not read back. */
 static char *rule_id(const char *name, char **ids, size_t nids)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "fleet.");
     for (const char *q = name; *q; q++) {
         char ch = *q;
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                 (ch == '.' && sb.data[sb.len - 1] != '.');
         strbuf_putc(&sb, ok ? ch : '-');
     }
     size_t base = sb.len;

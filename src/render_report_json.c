@@ -20,7 +20,9 @@
 
 /* Numbers inside a "bugcheck" map (the code and the parameters) are
  * 64-bit patterns: written unsigned, so a parameter above 2^63 reads as
- * the same value as its "hex". */
+ * the same value as its "hex". So are PIDs and thread counts (unsigned
+ * 64-bit in the listing; the model keeps their bit pattern), as in the
+ * XML. */
 static void write_value(json_writer *w, const lineage_tvalue *v, int as_unsigned)
 {
     size_t len;
@@ -52,7 +54,9 @@ static void write_value(json_writer *w, const lineage_tvalue *v, int as_unsigned
             if (len >= 9 && memcmp(key, "markdown_", 9) == 0)
                 continue;
             json_key(w, key);
-            write_value(w, tvalue_entry_value(e), as_unsigned || strcmp(key, "bugcheck") == 0);
+            write_value(w, tvalue_entry_value(e),
+                        as_unsigned || strcmp(key, "bugcheck") == 0 || strcmp(key, "pid") == 0 ||
+                            strcmp(key, "ppid") == 0 || strcmp(key, "threads") == 0);
         }
         json_end_object(w);
         break;

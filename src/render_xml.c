@@ -300,7 +300,7 @@ static void write_tree(xw *x, const lineage_tvalue *t)
         attr_num(x, "depth", field(n, "depth"));
         attr_u64(x, "pid", field(n, "pid"));
         attr_str(x, "pid_hex", field(n, "pid_hex"));
-        attr_num(x, "threads", field(n, "threads"));
+        attr_u64(x, "threads", field(n, "threads"));
         attr_num(x, "line", field(n, "line"));
         attr_bool(x, "alive", field(n, "alive"));
         attr_bool(x, "hidden", field(n, "hidden"));
