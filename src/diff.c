@@ -49,9 +49,13 @@ const char *lineage_diff_kind_name(lineage_diff_kind kind)
     return (size_t)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : "unknown";
 }
 
+/* Adds a difference whose message is about to be built in `msg`, which
+ * gets room for a typical message at once rather than growing piece by
+ * piece. */
 static lineage_difference *add_diff(lineage_diff *d, lineage_diff_kind kind, lineage_level level,
-                                    const lineage_name *key)
+                                    const lineage_name *key, strbuf *msg)
 {
+    strbuf_reserve(msg, 192);
     d->items = xgrow(d->items, &d->cap, d->n + 1, sizeof *d->items);
     lineage_difference *x = &d->items[d->n++];
     memset(x, 0, sizeof *x);
@@ -100,17 +104,55 @@ static int compare_diffs(const void *pa, const void *pb)
     return (a->kind > b->kind) - (a->kind < b->kind);
 }
 
+/* Messages are built without printf: a fleet of dumps gives hundreds of
+ * thousands of them. */
 static void plural(strbuf *sb, uint64_t n, const char *word)
 {
-    strbuf_printf(sb, "%llu %s%s", (unsigned long long)n, word, n == 1 ? "" : "s");
+    strbuf_add_u64(sb, n);
+    strbuf_putc(sb, ' ');
+    strbuf_puts(sb, word);
+    if (n != 1)
+        strbuf_putc(sb, 's');
 }
 
 static void range(strbuf *sb, uint64_t lo, uint64_t hi)
 {
-    if (lo == hi)
-        strbuf_printf(sb, "%llu", (unsigned long long)lo);
-    else
-        strbuf_printf(sb, "%llu..%llu", (unsigned long long)lo, (unsigned long long)hi);
+    strbuf_add_u64(sb, lo);
+    if (lo != hi) {
+        strbuf_add(sb, "..", 2);
+        strbuf_add_u64(sb, hi);
+    }
+}
+
+/* A name as "%s" printed it: up to its first NUL byte, if it has one. */
+static void put_name(strbuf *sb, const lineage_name *n)
+{
+    strbuf_puts(sb, lineage_name_text(n));
+}
+
+/* "NAME: N of TOTAL " for the exited and alive messages. */
+static void n_of(strbuf *sb, const lineage_name *leaf, uint64_t n, uint64_t total)
+{
+    put_name(sb, leaf);
+    strbuf_add(sb, ": ", 2);
+    strbuf_add_u64(sb, n);
+    strbuf_add(sb, " of ", 4);
+    strbuf_add_u64(sb, total);
+}
+
+/* True when the baseline key `a` should stand for its image name rather
+ * than `b`: earlier evidence first, then byte order of the key (which is
+ * the order the keys were once visited in, so ties keep their winner). */
+static int usual_key_before(const profile_fact *a, const profile_fact *b)
+{
+    if (evidence_first(a, b))
+        return 1;
+    if (evidence_first(b, a))
+        return 0;
+    const lineage_name *x = a->a, *y = b->a;
+    size_t lx = lineage_name_length(x), ly = lineage_name_length(y);
+    int c = memcmp(lineage_name_text(x), lineage_name_text(y), lx < ly ? lx : ly);
+    return c ? c < 0 : lx < ly;
 }
 
 lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump *suspect,
@@ -131,9 +173,11 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
     d->baseline_dumps = base->dumps;
     d->min_support = k;
 
-    lineage_profile *sp = lineage_profile_new(session);
-    lineage_profile_add_dump(sp, suspect);
+    /* The suspect's keys are computed once, for its one-dump profile (of
+     * which only the keys are read) and for its processes. */
     lineage_keys *keys = lineage_keys_compute(session, suspect);
+    lineage_profile *sp = lineage_profile_new(session);
+    profile_learn_one(sp, suspect, keys, PROFILE_KEYS);
 
     /* First process of each suspect key, by fact index. */
     const lineage_process **first = xcalloc(sp->keys.n ? sp->keys.n : 1, sizeof *first);
@@ -164,25 +208,25 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         else if (!profile_is_protected(lineage_name_text(ef->b)))
             usuals[ui].unprotected++;
     }
-    size_t *base_order = fact_order(&base->keys);
     for (size_t j = 0; j < base->keys.n; j++) {
-        const profile_fact *bf = &base->keys.items[base_order[j]];
+        const profile_fact *bf = &base->keys.items[j];
         if (bf->dumps < k)
             continue;
         const char *last = lineage_key_last(bf->a);
-        const lineage_name *leaf = lineage_session_intern(session, last, strlen(last));
+        size_t last_len = strlen(last);
+        const lineage_name *leaf = lineage_session_intern(session, last, last_len);
         const profile_fact *uf = fact_find(&usual_set, leaf, NULL);
         if (!uf)
             continue;
         usual *u = &usuals[uf - usual_set.items];
-        if (!u->key || evidence_first(bf, u->key))
+        if (!u->key || usual_key_before(bf, u->key))
             u->key = bf;
     }
 
+    /* Suspect keys in any order: each difference has its own (key, kind)
+     * and the list is sorted by level, key and kind at the end. */
     fact_set new_leaves = {0};
-    size_t *sorder = fact_order(&sp->keys);
-    for (size_t j = 0; j < sp->keys.n; j++) {
-        size_t fi = sorder[j];
+    for (size_t fi = 0; fi < sp->keys.n; fi++) {
         const profile_fact *sf = &sp->keys.items[fi];
         const lineage_process *proc = first[fi];
         const lineage_name *leaf = keys->leaf[first_index[fi]];
@@ -212,12 +256,14 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
                          (u->unprotected == 0 && u->absent < u->edges &&
                           !is_absent_parent(parent)))
                     level = LINEAGE_LEVEL_HIGH;
-                x = add_diff(d, kind, level, sf->a);
-                strbuf_printf(&sb, "%s appears under a chain the baseline never had (", leaf_text);
+                x = add_diff(d, kind, level, sf->a, &sb);
+                put_name(&sb, leaf);
+                strbuf_puts(&sb, " appears under a chain the baseline never had (");
                 plural(&sb, sf->total, "instance");
-                strbuf_puts(&sb, ")");
+                strbuf_putc(&sb, ')');
                 if (u->key) {
-                    strbuf_printf(&sb, "; the baseline has it as %s", lineage_name_text(u->key->a));
+                    strbuf_puts(&sb, "; the baseline has it as ");
+                    put_name(&sb, u->key->a);
                     x->base_key = u->key->a;
                     x->base_source = u->key->at_source;
                     x->base_line = u->key->at_line;
@@ -228,24 +274,31 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
                     level = LINEAGE_LEVEL_CRITICAL;
                 else if (profile_is_protected(lineage_name_text(parent)))
                     level = LINEAGE_LEVEL_HIGH;
-                x = add_diff(d, LINEAGE_DIFF_NEW, level, sf->a);
-                strbuf_printf(&sb, "%s is new: the baseline never had this image name (", leaf_text);
+                x = add_diff(d, LINEAGE_DIFF_NEW, level, sf->a, &sb);
+                put_name(&sb, leaf);
+                strbuf_puts(&sb, " is new: the baseline never had this image name (");
                 plural(&sb, sf->total, "instance");
-                strbuf_puts(&sb, ")");
+                strbuf_putc(&sb, ')');
             }
             const profile_fact *rare = fact_find(&base->keys, sf->a, NULL);
-            if (rare)
-                strbuf_printf(&sb, "; seen in only %llu of %llu baseline dumps",
-                              (unsigned long long)rare->dumps, (unsigned long long)base->dumps);
+            if (rare) {
+                strbuf_puts(&sb, "; seen in only ");
+                strbuf_add_u64(&sb, rare->dumps);
+                strbuf_add(&sb, " of ", 4);
+                strbuf_add_u64(&sb, base->dumps);
+                strbuf_puts(&sb, " baseline dumps");
+            }
             x->process = proc;
             x->count = sf->total;
             set_message(x, &sb);
             continue;
         }
         if (sf->total < bf->count_min || sf->total > bf->count_max) {
-            lineage_difference *x = add_diff(
-                d, LINEAGE_DIFF_COUNT, leaf_protected ? LINEAGE_LEVEL_HIGH : LINEAGE_LEVEL_LOW, sf->a);
-            strbuf_printf(&sb, "%s: ", leaf_text);
+            lineage_difference *x =
+                add_diff(d, LINEAGE_DIFF_COUNT,
+                         leaf_protected ? LINEAGE_LEVEL_HIGH : LINEAGE_LEVEL_LOW, sf->a, &sb);
+            put_name(&sb, leaf);
+            strbuf_add(&sb, ": ", 2);
             plural(&sb, sf->total, "instance");
             strbuf_puts(&sb, " where the baseline had ");
             range(&sb, bf->count_min, bf->count_max);
@@ -259,10 +312,9 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         }
         lineage_level state_level = leaf_protected ? LINEAGE_LEVEL_MEDIUM : LINEAGE_LEVEL_LOW;
         if (sf->exited > 0 && bf->exited == 0) {
-            lineage_difference *x = add_diff(d, LINEAGE_DIFF_EXITED, state_level, sf->a);
-            strbuf_printf(&sb, "%s: %llu of %llu exited where every baseline instance was alive",
-                          leaf_text, (unsigned long long)sf->exited,
-                          (unsigned long long)sf->total);
+            lineage_difference *x = add_diff(d, LINEAGE_DIFF_EXITED, state_level, sf->a, &sb);
+            n_of(&sb, leaf, sf->exited, sf->total);
+            strbuf_puts(&sb, " exited where every baseline instance was alive");
             for (size_t i = first_index[fi]; i < keys->count; i++)
                 if (keys->key[i] == sf->a && !lineage_process_is_alive(lineage_dump_process(suspect, i))) {
                     x->process = lineage_dump_process(suspect, i);
@@ -275,10 +327,9 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
             set_message(x, &sb);
         }
         if (sf->exited < sf->total && bf->exited == bf->total) {
-            lineage_difference *x = add_diff(d, LINEAGE_DIFF_ALIVE, state_level, sf->a);
-            strbuf_printf(&sb, "%s: %llu of %llu alive where every baseline instance had exited",
-                          leaf_text, (unsigned long long)(sf->total - sf->exited),
-                          (unsigned long long)sf->total);
+            lineage_difference *x = add_diff(d, LINEAGE_DIFF_ALIVE, state_level, sf->a, &sb);
+            n_of(&sb, leaf, sf->total - sf->exited, sf->total);
+            strbuf_puts(&sb, " alive where every baseline instance had exited");
             for (size_t i = first_index[fi]; i < keys->count; i++)
                 if (keys->key[i] == sf->a && lineage_process_is_alive(lineage_dump_process(suspect, i))) {
                     x->process = lineage_dump_process(suspect, i);
@@ -293,8 +344,10 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         if (opt.threads && sf->threads_min != LINEAGE_UNKNOWN &&
             bf->threads_min != LINEAGE_UNKNOWN &&
             (sf->threads_min < bf->threads_min || sf->threads_max > bf->threads_max)) {
-            lineage_difference *x = add_diff(d, LINEAGE_DIFF_THREADS, LINEAGE_LEVEL_LOW, sf->a);
-            strbuf_printf(&sb, "%s: threads ", leaf_text);
+            lineage_difference *x =
+                add_diff(d, LINEAGE_DIFF_THREADS, LINEAGE_LEVEL_LOW, sf->a, &sb);
+            put_name(&sb, leaf);
+            strbuf_puts(&sb, ": threads ");
             range(&sb, sf->threads_min, sf->threads_max);
             strbuf_puts(&sb, " outside the baseline's ");
             range(&sb, bf->threads_min, bf->threads_max);
@@ -317,23 +370,26 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
 
     int partial = lineage_dump_is_partial(suspect);
     for (size_t j = 0; j < base->keys.n; j++) {
-        const profile_fact *bf = &base->keys.items[base_order[j]];
+        const profile_fact *bf = &base->keys.items[j];
         if (bf->dumps < k || fact_find(&sp->keys, bf->a, NULL))
             continue;
         const char *last = lineage_key_last(bf->a);
-        const lineage_name *leaf = lineage_session_intern(session, last, strlen(last));
+        size_t last_len = strlen(last);
+        const lineage_name *leaf = lineage_session_intern(session, last, last_len);
         if (fact_find(&new_leaves, leaf, NULL))
             continue; /* reported where it went: re-parented */
         strbuf sb = STRBUF_INIT;
         lineage_difference *x;
         if (partial) {
-            x = add_diff(d, LINEAGE_DIFF_NOT_OBSERVED, LINEAGE_LEVEL_INFO, bf->a);
-            strbuf_printf(&sb, "%s not observed (listing is partial); the baseline had ", last);
+            x = add_diff(d, LINEAGE_DIFF_NOT_OBSERVED, LINEAGE_LEVEL_INFO, bf->a, &sb);
+            strbuf_add(&sb, last, last_len);
+            strbuf_puts(&sb, " not observed (listing is partial); the baseline had ");
         } else {
             x = add_diff(d, LINEAGE_DIFF_MISSING,
                          profile_is_protected(last) ? LINEAGE_LEVEL_MEDIUM : LINEAGE_LEVEL_LOW,
-                         bf->a);
-            strbuf_printf(&sb, "%s is missing; the baseline had ", last);
+                         bf->a, &sb);
+            strbuf_add(&sb, last, last_len);
+            strbuf_puts(&sb, " is missing; the baseline had ");
         }
         range(&sb, bf->count_min, bf->count_max);
         strbuf_puts(&sb, " per dump");
@@ -345,8 +401,6 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
 
     if (d->n > 1)
         qsort(d->items, d->n, sizeof *d->items, compare_diffs);
-    free(sorder);
-    free(base_order);
     fact_set_free(&new_leaves);
     fact_set_free(&usual_set);
     free(usuals);
@@ -407,10 +461,29 @@ const char *lineage_difference_get_baseline_key(const lineage_difference *x)
 
 static void put_pid(strbuf *sb, const lineage_dump *dump, uint64_t pid)
 {
-    if (lineage_dump_get_pid_base(dump) == 16)
-        strbuf_printf(sb, "0x%llx", (unsigned long long)pid);
-    else
-        strbuf_printf(sb, "%llu", (unsigned long long)pid);
+    if (lineage_dump_get_pid_base(dump) == 16) {
+        strbuf_add(sb, "0x", 2);
+        strbuf_add_hex(sb, pid);
+    } else {
+        strbuf_add_u64(sb, pid);
+    }
+}
+
+/* The escaped form of the file name last asked for: most differences of a
+ * dump cite the same suspect file and a handful of baseline files. */
+typedef struct escaped_file {
+    const void *id; /* the string or name it was made from */
+    strbuf text;
+} escaped_file;
+
+static void put_file(strbuf *sb, escaped_file *cache, const void *id, const char *s, size_t len)
+{
+    if (cache->id != id || !cache->text.data) {
+        cache->text.len = 0;
+        strbuf_add_escaped(&cache->text, s, len);
+        cache->id = id;
+    }
+    strbuf_add(sb, cache->text.data, cache->text.len);
 }
 
 char *lineage_diff_render_text(const lineage_diff *d)
@@ -436,31 +509,44 @@ char *lineage_diff_render_text_flags(const lineage_diff *d, unsigned flags)
     if (lineage_dump_is_partial(d->suspect))
         strbuf_puts(&sb, " (listing is partial)");
     strbuf_putc(&sb, '\n');
+    escaped_file suspect_file = {NULL, STRBUF_INIT}, base_file = {NULL, STRBUF_INIT};
     for (size_t i = 0; i < d->n; i++) {
         const lineage_difference *x = &d->items[i];
         int owed = ansi_start(&sb, color, ansi_level(x->level));
-        strbuf_printf(&sb, "%-8s", lineage_level_name(x->level));
+        const char *level = lineage_level_name(x->level);
+        size_t level_len = strlen(level);
+        strbuf_add(&sb, level, level_len);
+        if (level_len < 8) /* "%-8s" */
+            strbuf_pad(&sb, ' ', 8 - level_len);
         ansi_end(&sb, owed);
-        strbuf_printf(&sb, " %s ", lineage_diff_kind_name(x->kind));
+        strbuf_putc(&sb, ' ');
+        strbuf_puts(&sb, lineage_diff_kind_name(x->kind));
+        strbuf_putc(&sb, ' ');
         strbuf_add_escaped(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
-        strbuf_puts(&sb, "\n  ");
+        strbuf_add(&sb, "\n  ", 3);
         strbuf_add_escaped(&sb, x->message, strlen(x->message));
         strbuf_putc(&sb, '\n');
         if (x->process) {
             strbuf_puts(&sb, "  suspect:  ");
             const char *file = lineage_process_get_source(x->process);
-            strbuf_add_escaped(&sb, file, strlen(file));
-            strbuf_printf(&sb, ":%lu (pid ", lineage_process_get_line(x->process));
+            put_file(&sb, &suspect_file, file, file, strlen(file));
+            strbuf_putc(&sb, ':');
+            strbuf_add_u64(&sb, lineage_process_get_line(x->process));
+            strbuf_add(&sb, " (pid ", 6);
             put_pid(&sb, d->suspect, lineage_process_get_pid(x->process));
-            strbuf_puts(&sb, ")\n");
+            strbuf_add(&sb, ")\n", 2);
         }
         if (x->base_source) {
             strbuf_puts(&sb, "  baseline: ");
-            strbuf_add_escaped(&sb, lineage_name_text(x->base_source),
-                               lineage_name_length(x->base_source));
-            strbuf_printf(&sb, ":%lu\n", x->base_line);
+            put_file(&sb, &base_file, x->base_source, lineage_name_text(x->base_source),
+                     lineage_name_length(x->base_source));
+            strbuf_putc(&sb, ':');
+            strbuf_add_u64(&sb, x->base_line);
+            strbuf_putc(&sb, '\n');
         }
     }
+    strbuf_release(&suspect_file.text);
+    strbuf_release(&base_file.text);
     return strbuf_detach(&sb);
 }
 

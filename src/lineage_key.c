@@ -2,7 +2,12 @@
  * chain of folded names for every process and interns it, so comparing
  * two dumps' keys is a pointer compare. The walk keeps the current chain
  * in one buffer with the length it had at each depth, so nothing recurses
- * and nothing is allocated per process apart from the interned keys. */
+ * and nothing is allocated per process apart from the interned keys.
+ *
+ * A child's chain is its parent's chain plus "/" and one name, and the
+ * intern hash is a running hash, so the walk also keeps the hash of the
+ * chain at each depth and hashes only the bytes a node adds: the cost of
+ * a key is its last name, not the whole chain. */
 #include "lineage_key.h"
 
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 #include "alloc.h"
 #include "limits.h"
 #include "model.h"
+#include "session.h"
 #include "strbuf.h"
 
 /* A "/" or "%" inside an image name would make keys ambiguous: they are
@@ -61,8 +67,13 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
     const lineage_name *top = lineage_session_intern(session, LINEAGE_KEY_TOP,
                                                      strlen(LINEAGE_KEY_TOP));
     /* mark[d] = length of the chain buffer before the node at depth d was
-     * added (depth 1 = tops of the listing). */
+     * added (depth 1 = tops of the listing); hash[d] = the intern hash of
+     * the chain once it was added (hash[0]: the empty chain); comp[d] =
+     * the component it added, which is the parent name of its children. */
     size_t mark[LINEAGE_MAX_KEY_DEPTH + 2];
+    uint64_t hash[LINEAGE_MAX_KEY_DEPTH + 2];
+    const lineage_name *comp_at[LINEAGE_MAX_KEY_DEPTH + 2];
+    hash[0] = SESSION_HASH_INIT;
     strbuf chain = STRBUF_INIT;
     strbuf deep = STRBUF_INIT;
     strbuf_add(&chain, "", 0);
@@ -71,10 +82,10 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
     lineage_event ev;
     while ((ev = lineage_iter_next(it)) != LINEAGE_EVENT_DONE) {
         const lineage_node *node = lineage_iter_get_node(it);
-        lineage_node_kind kind = lineage_node_get_kind(node);
+        lineage_node_kind kind = node->kind;
         if (kind == LINEAGE_NODE_ROOT)
             continue;
-        size_t depth = lineage_node_get_depth(node);
+        size_t depth = node->depth;
         if (ev == LINEAGE_EVENT_EXIT) {
             if (depth <= LINEAGE_MAX_KEY_DEPTH) {
                 chain.len = mark[depth];
@@ -82,7 +93,7 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
             }
             continue;
         }
-        const lineage_process *proc = lineage_node_get_process(node);
+        const lineage_process *proc = node->process;
         const lineage_name *comp =
             kind == LINEAGE_NODE_ABSENT ? absent : escape_component(session, lineage_key_component(proc));
         if (depth <= LINEAGE_MAX_KEY_DEPTH) {
@@ -90,33 +101,36 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
             if (chain.len)
                 strbuf_putc(&chain, '/');
             strbuf_add(&chain, lineage_name_text(comp), lineage_name_length(comp));
+            hash[depth] = session_hash_extend(hash[depth - 1], chain.data + mark[depth],
+                                              chain.len - mark[depth]);
+            comp_at[depth] = comp;
         }
         if (!proc)
             continue;
-        size_t i = lineage_process_get_index(proc);
+        size_t i = proc->index;
         if (depth <= LINEAGE_MAX_KEY_DEPTH) {
-            k->key[i] = lineage_session_intern(session, chain.data, chain.len);
+            k->key[i] = session_intern_hashed(session, chain.data, chain.len, hash[depth]);
         } else {
             deep.len = 0;
             strbuf_add(&deep, chain.data, chain.len);
             strbuf_puts(&deep, "/.../");
             strbuf_add(&deep, lineage_name_text(comp), lineage_name_length(comp));
-            k->key[i] = lineage_session_intern(session, deep.data, deep.len);
+            uint64_t h = session_hash_extend(hash[LINEAGE_MAX_KEY_DEPTH], deep.data + chain.len,
+                                             deep.len - chain.len);
+            k->key[i] = session_intern_hashed(session, deep.data, deep.len, h);
         }
         k->leaf[i] = comp;
-        const lineage_node *up = lineage_node_get_parent(node);
-        switch (lineage_node_get_kind(up)) {
-        case LINEAGE_NODE_ROOT:
+        /* The parent's component: a top's parent is "(top)", an absent
+         * parent's component is "?" (the same name as its key part). */
+        const lineage_node *up = node->parent;
+        if (up->kind == LINEAGE_NODE_ROOT)
             k->parent[i] = top;
-            break;
-        case LINEAGE_NODE_ABSENT:
+        else if (depth - 1 <= LINEAGE_MAX_KEY_DEPTH)
+            k->parent[i] = comp_at[depth - 1];
+        else if (up->kind == LINEAGE_NODE_ABSENT)
             k->parent[i] = absent;
-            break;
-        case LINEAGE_NODE_PROCESS:
-            k->parent[i] = escape_component(session,
-                                            lineage_key_component(lineage_node_get_process(up)));
-            break;
-        }
+        else
+            k->parent[i] = escape_component(session, lineage_key_component(up->process));
     }
     lineage_iter_free(it);
     strbuf_release(&chain);

@@ -1,7 +1,9 @@
 /* The N-way lineage matrix: one column per dump, one row per parent ->
  * child name edge, each cell the number of such edges in the dump. Each
  * column is a one-dump profile, so the edges come from the same lineage
- * keys as diff and learn. */
+ * keys as diff and learn (only its edges are kept). The cells are laid
+ * out once in a table, one row per edge of any column, so rendering does
+ * not look each (row, column) up again. */
 #include <lineage/diff.h>
 
 #include <stdlib.h>
@@ -69,36 +71,66 @@ void lineage_matrix_add_dump(lineage_matrix *m, const lineage_dump *dump)
     m->cols = xgrow(m->cols, &m->cap, m->n + 1, sizeof *m->cols);
     column *c = &m->cols[m->n++];
     c->profile = lineage_profile_new(m->session);
-    lineage_profile_add_dump(c->profile, dump);
+    lineage_keys *keys = lineage_keys_compute(m->session, dump);
+    profile_learn_one(c->profile, dump, keys, PROFILE_EDGES);
+    lineage_keys_free(keys);
     c->label = label_of(dump);
 }
 
-static uint64_t cell(const lineage_matrix *m, size_t col, const profile_fact *row)
+/* Every edge of any column, once, and the table of counts: cells[r * n +
+ * col] for the edge all->edges.items[r] (caller frees both). */
+static uint64_t *matrix_cells(const lineage_matrix *m, lineage_profile **all_out)
 {
-    const profile_fact *f = fact_find(&m->cols[col].profile->edges, row->a, row->b);
-    return f ? f->total : 0;
+    lineage_profile *all = lineage_profile_new(m->session);
+    for (size_t i = 0; i < m->n; i++)
+        lineage_profile_merge(all, m->cols[i].profile);
+    size_t nrows = all->edges.n;
+    size_t ncells = nrows * m->n;
+    if (m->n && ncells / m->n != nrows)
+        ncells = (size_t)-1; /* xcalloc reports it */
+    uint64_t *cells = xcalloc(ncells ? ncells : 1, sizeof *cells);
+    for (size_t col = 0; col < m->n; col++) {
+        const fact_set *edges = &m->cols[col].profile->edges;
+        for (size_t e = 0; e < edges->n; e++) {
+            const profile_fact *f = &edges->items[e];
+            size_t r = (size_t)(fact_find(&all->edges, f->a, f->b) - all->edges.items);
+            cells[r * m->n + col] = f->total;
+        }
+    }
+    *all_out = all;
+    return cells;
+}
+
+/* True when the row's count is not the same in every column. */
+static int row_differs(const uint64_t *row, size_t ncols)
+{
+    for (size_t i = 1; i < ncols; i++)
+        if (row[i] != row[0])
+            return 1;
+    return 0;
 }
 
 char *lineage_matrix_render_text(const lineage_matrix *m)
 {
-    /* Every edge of any column, once. */
-    lineage_profile *all = lineage_profile_new(m->session);
-    for (size_t i = 0; i < m->n; i++)
-        lineage_profile_merge(all, m->cols[i].profile);
+    lineage_profile *all;
+    uint64_t *cells = matrix_cells(m, &all);
     size_t *order = fact_order(&all->edges);
     size_t nrows = all->edges.n;
 
+    /* Each row's "parent -> child", escaped once: names.data + at[r]. */
     size_t width = strlen("parent -> child");
-    strbuf name = STRBUF_INIT;
+    strbuf names = STRBUF_INIT;
+    size_t *at = xcalloc(nrows + 1, sizeof *at);
     for (size_t r = 0; r < nrows; r++) {
         const profile_fact *f = &all->edges.items[r];
-        name.len = 0;
-        strbuf_add_escaped(&name, lineage_name_text(f->b), lineage_name_length(f->b));
-        strbuf_puts(&name, " -> ");
-        strbuf_add_escaped(&name, lineage_name_text(f->a), lineage_name_length(f->a));
-        if (name.len > width)
-            width = name.len;
+        at[r] = names.len;
+        strbuf_add_escaped(&names, lineage_name_text(f->b), lineage_name_length(f->b));
+        strbuf_add(&names, " -> ", 4);
+        strbuf_add_escaped(&names, lineage_name_text(f->a), lineage_name_length(f->a));
+        if (names.len - at[r] > width)
+            width = names.len - at[r];
     }
+    at[nrows] = names.len;
     strbuf sb = STRBUF_INIT;
     size_t *colw = xcalloc(m->n ? m->n : 1, sizeof *colw);
     strbuf_printf(&sb, "%-*s", (int)width, "parent -> child");
@@ -112,34 +144,36 @@ char *lineage_matrix_render_text(const lineage_matrix *m)
     /* Two passes: rows that differ across columns, then the rest. */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < nrows; r++) {
-            const profile_fact *f = &all->edges.items[order[r]];
-            int differs = 0;
-            for (size_t i = 1; i < m->n && !differs; i++)
-                differs = cell(m, i, f) != cell(m, 0, f);
-            if (differs != (pass == 0))
+            size_t row = order[r];
+            const uint64_t *v = &cells[row * m->n];
+            if (row_differs(v, m->n) != (pass == 0))
                 continue;
-            name.len = 0;
-            strbuf_add_escaped(&name, lineage_name_text(f->b), lineage_name_length(f->b));
-            strbuf_puts(&name, " -> ");
-            strbuf_add_escaped(&name, lineage_name_text(f->a), lineage_name_length(f->a));
-            strbuf_add(&sb, name.data, name.len);
-            for (size_t pad = name.len; pad < width; pad++)
-                strbuf_putc(&sb, ' ');
+            size_t len = at[row + 1] - at[row];
+            strbuf_add(&sb, names.data + at[row], len);
+            strbuf_pad(&sb, ' ', width - len);
             for (size_t i = 0; i < m->n; i++) {
-                uint64_t v = cell(m, i, f);
-                if (v)
-                    strbuf_printf(&sb, "  %*llu", (int)colw[i], (unsigned long long)v);
-                else
-                    strbuf_printf(&sb, "  %*s", (int)colw[i], ".");
+                /* "  %*llu", or "  %*s" with "." for an empty cell. */
+                char digits[20];
+                size_t nd = 0;
+                if (v[i]) {
+                    for (uint64_t x = v[i]; x; x /= 10)
+                        digits[sizeof digits - ++nd] = (char)('0' + x % 10);
+                } else {
+                    digits[sizeof digits - ++nd] = '.';
+                }
+                strbuf_pad(&sb, ' ', 2 + (colw[i] > nd ? colw[i] - nd : 0));
+                strbuf_add(&sb, digits + sizeof digits - nd, nd);
             }
             strbuf_putc(&sb, '\n');
         }
         if (pass == 0 && m->n > 1)
             strbuf_puts(&sb, "-- same in every dump --\n");
     }
-    strbuf_release(&name);
+    strbuf_release(&names);
+    free(at);
     free(colw);
     free(order);
+    free(cells);
     lineage_profile_free(all);
     return strbuf_detach(&sb);
 }
@@ -153,9 +187,8 @@ const char *matrix_column_label(const lineage_matrix *m, size_t col)
 
 size_t matrix_table(const lineage_matrix *m, matrix_row **rows, uint64_t **counts)
 {
-    lineage_profile *all = lineage_profile_new(m->session);
-    for (size_t i = 0; i < m->n; i++)
-        lineage_profile_merge(all, m->cols[i].profile);
+    lineage_profile *all;
+    uint64_t *table = matrix_cells(m, &all);
     size_t *order = fact_order(&all->edges);
     size_t nrows = all->edges.n, k = 0;
     matrix_row *out = xcalloc(nrows ? nrows : 1, sizeof *out);
@@ -164,20 +197,20 @@ size_t matrix_table(const lineage_matrix *m, matrix_row **rows, uint64_t **count
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < nrows; r++) {
             const profile_fact *f = &all->edges.items[order[r]];
-            int differs = 0;
-            for (size_t i = 1; i < m->n && !differs; i++)
-                differs = cell(m, i, f) != cell(m, 0, f);
+            const uint64_t *v = &table[order[r] * m->n];
+            int differs = row_differs(v, m->n);
             if (differs != (pass == 0))
                 continue;
             out[k].parent = f->b;
             out[k].child = f->a;
             out[k].differs = differs;
-            for (size_t i = 0; i < m->n; i++)
-                cells[k * m->n + i] = cell(m, i, f);
+            if (m->n)
+                memcpy(&cells[k * m->n], v, m->n * sizeof *v);
             k++;
         }
     }
     free(order);
+    free(table);
     lineage_profile_free(all);
     *rows = out;
     *counts = cells;

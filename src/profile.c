@@ -182,14 +182,21 @@ size_t *fact_order(const fact_set *s)
 
 int profile_is_protected(const char *n)
 {
-    static const char *const protected_names[] = {
-        "system", "smss.exe", "csrss.exe", "wininit.exe", "winlogon.exe", "services.exe",
-        "lsass.exe", NULL,
-    };
-    for (size_t i = 0; protected_names[i]; i++)
-        if (strcmp(n, protected_names[i]) == 0)
-            return 1;
-    return 0;
+    /* Diff asks this for every key of every suspect: one strcmp against
+     * the few names that share the first letter. */
+    switch (n[0]) {
+    case 's':
+        return strcmp(n, "system") == 0 || strcmp(n, "smss.exe") == 0 ||
+               strcmp(n, "services.exe") == 0;
+    case 'c':
+        return strcmp(n, "csrss.exe") == 0;
+    case 'w':
+        return strcmp(n, "wininit.exe") == 0 || strcmp(n, "winlogon.exe") == 0;
+    case 'l':
+        return strcmp(n, "lsass.exe") == 0;
+    default:
+        return 0;
+    }
 }
 
 /* ---- profiles ----------------------------------------------------------- */
@@ -271,30 +278,51 @@ static void close_dump(fact_set *s)
     }
 }
 
-void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
+void profile_learn_one(lineage_profile *one, const lineage_dump *dump, const lineage_keys *k,
+                       unsigned sets)
 {
-    lineage_profile *one = lineage_profile_new(p->session);
-    lineage_keys *k = lineage_keys_compute(p->session, dump);
     const char *src = lineage_dump_get_source(dump);
-    const lineage_name *source = lineage_session_intern(p->session, src, strlen(src));
+    const lineage_name *source = lineage_session_intern(one->session, src, strlen(src));
     for (size_t i = 0; i < k->count; i++) {
         const lineage_process *proc = lineage_dump_process(dump, i);
         /* A process a --scan added has its evidence in the scan file. */
         const char *psrc = lineage_process_get_source(proc);
         const lineage_name *at = psrc == src ? source
-                                             : lineage_session_intern(p->session, psrc, strlen(psrc));
-        observe(&one->keys, k->key[i], NULL, proc, at);
-        observe(&one->edges, k->leaf[i], k->parent[i], proc, at);
-        observe(&one->names, k->leaf[i], NULL, proc, at);
+                                             : lineage_session_intern(one->session, psrc, strlen(psrc));
+        if (sets & PROFILE_KEYS)
+            observe(&one->keys, k->key[i], NULL, proc, at);
+        if (sets & PROFILE_EDGES)
+            observe(&one->edges, k->leaf[i], k->parent[i], proc, at);
+        if (sets & PROFILE_NAMES)
+            observe(&one->names, k->leaf[i], NULL, proc, at);
     }
     close_dump(&one->keys);
     close_dump(&one->edges);
     close_dump(&one->names);
     one->dumps = 1;
     add_build(one, lineage_dump_get_build(dump), 1);
-    lineage_profile_merge(p, one);
+}
+
+static int profile_is_empty(const lineage_profile *p)
+{
+    return p->dumps == 0 && p->nbuilds == 0 && p->keys.n == 0 && p->edges.n == 0 &&
+           p->names.n == 0;
+}
+
+void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
+{
+    lineage_keys *k = lineage_keys_compute(p->session, dump);
+    if (profile_is_empty(p)) {
+        /* Merging into an empty profile copies fact by fact, in order:
+         * learning in place gives the same profile. */
+        profile_learn_one(p, dump, k, PROFILE_ALL);
+    } else {
+        lineage_profile *one = lineage_profile_new(p->session);
+        profile_learn_one(one, dump, k, PROFILE_ALL);
+        lineage_profile_merge(p, one);
+        lineage_profile_free(one);
+    }
     lineage_keys_free(k);
-    lineage_profile_free(one);
 }
 
 uint64_t lineage_profile_get_dump_count(const lineage_profile *p) { return p->dumps; }

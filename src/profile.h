@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <lineage/profile.h>
 
+#include "lineage_key.h"
+
 /* One fact: a key (a = key, b = NULL), an edge (a = child name, b =
  * parent name) or a name (a = name, b = NULL). */
 typedef struct profile_fact {
@@ -47,6 +49,17 @@ profile_fact *fact_get(fact_set *set, const lineage_name *a, const lineage_name 
 void fact_set_free(fact_set *set);
 /* Indices of the set's facts in text order (caller frees). */
 size_t *fact_order(const fact_set *set);
+
+/* The fact sets profile_learn_one fills. */
+enum { PROFILE_KEYS = 1, PROFILE_EDGES = 2, PROFILE_NAMES = 4, PROFILE_ALL = 7 };
+
+/* Learns one dump into `one`, a new (empty) profile of the dump's
+ * session, from the dump's keys (lineage_keys_compute): the one-dump
+ * profile that lineage_profile_add_dump merges, with only the fact sets in
+ * `sets` filled. Diff and the matrix use it to compute the keys once and
+ * to skip the sets they do not read. */
+void profile_learn_one(lineage_profile *one, const lineage_dump *dump, const lineage_keys *keys,
+                       unsigned sets);
 
 /* True for the protected system process names (folded). */
 int profile_is_protected(const char *folded_name);

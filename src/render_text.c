@@ -1,4 +1,8 @@
-/* Plain-text renderings: the one-line dump summary and the text tree. */
+/* Plain-text renderings: the one-line dump summary and the text tree.
+ *
+ * The tree is one line per process over inputs of millions of processes,
+ * so its lines are put together from fixed strings, escaped names and
+ * hand-formatted numbers, never printf. */
 #include <lineage/render.h>
 #include <lineage/tree.h>
 
@@ -10,9 +14,17 @@
 #include "model.h"
 #include "strbuf.h"
 
+/* A string literal and its length, for strbuf_add. */
+#define LIT(s) s, sizeof s - 1
+
 static void add_pid(strbuf *sb, const lineage_dump *d, uint64_t pid)
 {
-    strbuf_printf(sb, d->pid_base == 16 ? "0x%llx" : "%llu", (unsigned long long)pid);
+    if (d->pid_base == 16) {
+        strbuf_add(sb, LIT("0x"));
+        strbuf_add_hex(sb, pid);
+    } else {
+        strbuf_add_u64(sb, pid);
+    }
 }
 
 static void describe_os(strbuf *sb, const lineage_dump *d)
@@ -82,24 +94,32 @@ static void add_process_label(strbuf *sb, const lineage_dump *d, const lineage_p
     const lineage_name *name = p->name;
     int owed = ansi_start(sb, color, process_color(p));
     if (lineage_name_length(name) == 0)
-        strbuf_puts(sb, "\"\"");
+        strbuf_add(sb, LIT("\"\""));
     else
         strbuf_add_escaped(sb, lineage_name_text(name), lineage_name_length(name));
     const lineage_name *full = lineage_name_resolved(name);
     if (full) {
-        strbuf_puts(sb, ascii ? " -> " : " \xe2\x86\x92 ");
+        if (ascii)
+            strbuf_add(sb, LIT(" -> "));
+        else
+            strbuf_add(sb, LIT(" \xe2\x86\x92 "));
         strbuf_add_escaped(sb, lineage_name_text(full), lineage_name_length(full));
     }
-    strbuf_puts(sb, " (");
+    strbuf_add(sb, LIT(" ("));
     add_pid(sb, d, p->pid);
     strbuf_putc(sb, ')');
-    if (p->threads != LINEAGE_UNKNOWN)
-        strbuf_printf(sb, " %llu thread%s", (unsigned long long)p->threads,
-                      p->threads == 1 ? "" : "s");
+    if (p->threads != LINEAGE_UNKNOWN) {
+        strbuf_putc(sb, ' ');
+        strbuf_add_u64(sb, p->threads);
+        if (p->threads == 1)
+            strbuf_add(sb, LIT(" thread"));
+        else
+            strbuf_add(sb, LIT(" threads"));
+    }
     if (!p->alive)
-        strbuf_puts(sb, " [exited]");
+        strbuf_add(sb, LIT(" [exited]"));
     if (p->hidden)
-        strbuf_puts(sb, " [hidden]");
+        strbuf_add(sb, LIT(" [hidden]"));
     ansi_end(sb, owed);
     if (!full && lineage_name_is_cut(name))
         add_mark(sb, color, ANSI_YELLOW, "[cut name]");
@@ -131,14 +151,25 @@ static void add_prefix(strbuf *sb, const lineage_node *n, const unsigned char *m
     if (depth <= 1)
         return;
     size_t drawn = depth - 1 < LINEAGE_TREE_INDENT_MAX ? depth - 1 : LINEAGE_TREE_INDENT_MAX;
-    for (size_t l = 2; l <= drawn; l++)
-        strbuf_puts(sb, more[l] ? (ascii ? "|   " : "\xe2\x94\x82   ") : "    ");
-    if (n->next)
-        strbuf_puts(sb, ascii ? "|-- " : "\xe2\x94\x9c\xe2\x94\x80\xe2\x94\x80 ");
+    for (size_t l = 2; l <= drawn; l++) {
+        if (!more[l])
+            strbuf_add(sb, LIT("    "));
+        else if (ascii)
+            strbuf_add(sb, LIT("|   "));
+        else
+            strbuf_add(sb, LIT("\xe2\x94\x82   "));
+    }
+    if (ascii)
+        strbuf_add(sb, n->next ? "|-- " : "`-- ", 4);
+    else if (n->next)
+        strbuf_add(sb, LIT("\xe2\x94\x9c\xe2\x94\x80\xe2\x94\x80 "));
     else
-        strbuf_puts(sb, ascii ? "`-- " : "\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 ");
-    if (depth - 1 > LINEAGE_TREE_INDENT_MAX)
-        strbuf_printf(sb, "[depth %zu] ", depth);
+        strbuf_add(sb, LIT("\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 "));
+    if (depth - 1 > LINEAGE_TREE_INDENT_MAX) {
+        strbuf_add(sb, LIT("[depth "));
+        strbuf_add_u64(sb, depth);
+        strbuf_add(sb, LIT("] "));
+    }
 }
 
 char *lineage_render_tree_text(const lineage_dump *d, unsigned flags)
@@ -158,7 +189,7 @@ char *lineage_render_tree_text(const lineage_dump *d, unsigned flags)
         add_prefix(&sb, n, more, ascii);
         if (n->kind == LINEAGE_NODE_ABSENT) {
             int owed = ansi_start(&sb, color, ANSI_DIM);
-            strbuf_puts(&sb, "[absent parent ");
+            strbuf_add(&sb, LIT("[absent parent "));
             add_pid(&sb, d, n->absent_pid);
             strbuf_putc(&sb, ']');
             ansi_end(&sb, owed);

@@ -8,6 +8,7 @@
  * when the list has changed since. */
 #include "session.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,17 +52,6 @@ struct lineage_session {
     unsigned generation;
 };
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    /* FNV-1a: names are short, so a simple byte hash is fast enough. */
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static unsigned char fold(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
@@ -95,11 +85,17 @@ static void rehash(lineage_session *s)
     s->nslots = n;
 }
 
-/* Finds or adds the name; `folded` is the folded twin to link, or NULL to
- * compute it. */
+static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t len, uint64_t h);
+
+/* Finds or adds the name, linked to its folded twin. FNV-1a: names are
+ * short, so a simple byte hash is fast enough. */
 static lineage_name *intern(lineage_session *s, const char *text, size_t len)
 {
-    uint64_t h = hash_bytes(text, len);
+    return intern_hashed(s, text, len, session_hash_extend(SESSION_HASH_INIT, text, len));
+}
+
+static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t len, uint64_t h)
+{
     size_t mask = s->nslots - 1;
     size_t i = (size_t)h & mask;
     for (lineage_name *nm; (nm = s->slots[i]) != NULL; i = (i + 1) & mask)
@@ -170,6 +166,13 @@ void lineage_session_add_known_name(lineage_session *s, const char *name, size_t
 const lineage_name *lineage_session_intern(lineage_session *s, const char *text, size_t len)
 {
     return intern(s, text, len);
+}
+
+const lineage_name *session_intern_hashed(lineage_session *s, const char *text, size_t len,
+                                          uint64_t hash)
+{
+    assert(hash == session_hash_extend(SESSION_HASH_INIT, text, len));
+    return intern_hashed(s, text, len, hash);
 }
 
 const char *lineage_name_text(const lineage_name *n) { return n->text; }

@@ -1,4 +1,7 @@
-/* Growable byte strings. */
+/* Growable byte strings. The renderers append a few bytes at a time,
+ * millions of times over a large input, so the common paths (a short
+ * append that fits, a number, a run of printable bytes) stay away from
+ * printf and from the allocator. */
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -15,7 +18,14 @@ static void reserve(strbuf *sb, size_t extra)
     sb->data = xgrow(sb->data, &sb->cap, sb->len + extra + 1, 1);
 }
 
-void strbuf_add(strbuf *sb, const char *s, size_t len)
+void strbuf_reserve(strbuf *sb, size_t extra)
+{
+    if (!sb->data || sb->cap - sb->len <= extra)
+        reserve(sb, extra);
+    sb->data[sb->len] = '\0';
+}
+
+void strbuf_add_grow(strbuf *sb, const char *s, size_t len)
 {
     reserve(sb, len);
     if (len)
@@ -29,21 +39,59 @@ void strbuf_puts(strbuf *sb, const char *s)
     strbuf_add(sb, s, strlen(s));
 }
 
-void strbuf_putc(strbuf *sb, char c)
+void strbuf_add_u64(strbuf *sb, uint64_t v)
 {
-    strbuf_add(sb, &c, 1);
+    char buf[20]; /* UINT64_MAX has 20 digits */
+    size_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    strbuf_add(sb, buf + i, sizeof buf - i);
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+void strbuf_add_hex(strbuf *sb, uint64_t v)
+{
+    char buf[16];
+    size_t i = sizeof buf;
+    do {
+        buf[--i] = hex_digits[v & 0xf];
+        v >>= 4;
+    } while (v);
+    strbuf_add(sb, buf + i, sizeof buf - i);
+}
+
+void strbuf_pad(strbuf *sb, char c, size_t n)
+{
+    if (!n)
+        return;
+    if (sb->cap - sb->len <= n || !sb->data)
+        reserve(sb, n);
+    memset(sb->data + sb->len, c, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
 }
 
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap)
 {
+    /* One formatting pass when the result fits the room already there;
+     * otherwise measure, grow and format again. */
+    size_t room = sb->data ? sb->cap - sb->len : 0;
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = room ? vsnprintf(sb->data + sb->len, room, fmt, copy) : vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0)
+    if (n < 0) {
+        if (sb->data)
+            sb->data[sb->len] = '\0';
         return;
-    reserve(sb, (size_t)n);
-    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        reserve(sb, (size_t)n);
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    }
     sb->len += (size_t)n;
 }
 
@@ -68,10 +116,65 @@ static uint32_t invisible_control(const char *s, size_t n)
     return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
 }
 
+/* "\\x" or "\\u" and `digits` lowercase hex digits of v. */
+static void add_hex_escape(strbuf *sb, char kind, unsigned v, int digits)
+{
+    char buf[6];
+    buf[0] = '\\';
+    buf[1] = kind;
+    for (int d = digits - 1; d >= 0; d--) {
+        buf[2 + d] = hex_digits[v & 0xf];
+        v >>= 4;
+    }
+    strbuf_add(sb, buf, (size_t)digits + 2);
+}
+
+/* The length of the run of printable ASCII (0x20-0x7e; without the
+ * backslash when `backslash`) at the start of s[0..len), tested eight
+ * bytes at a time: a byte below 0x20 or equal to a stop byte makes the
+ * word's "has a small byte" test true, a byte of 0x80 or more has its top
+ * bit set. The tests are exact for "some byte of the word", which is all
+ * this needs: such a word is finished byte by byte. */
+static size_t printable_run(const char *s, size_t len, int backslash)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    const uint64_t del = 0x7f * ones, bs = backslash ? '\\' * ones : del;
+    size_t i = 0;
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t small = (w - 0x20 * ones) & ~w;
+        uint64_t x = w ^ del, y = w ^ bs;
+        uint64_t stop = ((x - ones) & ~x) | ((y - ones) & ~y);
+        if ((small | stop | w) & high)
+            break;
+        i += 8;
+    }
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x7f || (c == '\\' && backslash))
+            break;
+        i++;
+    }
+    return i;
+}
+
 static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
 {
+    if (!sb->data)
+        strbuf_add(sb, "", 0); /* escaping nothing still gives a string */
+    if (sb->cap - sb->len <= len)
+        reserve(sb, len); /* room for the common case: nothing to escape */
     size_t i = 0;
     while (i < len) {
+        /* A run of printable ASCII is copied as it is, in one append. */
+        size_t run = i + printable_run(s + i, len - i, backslash);
+        if (run > i) {
+            strbuf_add(sb, s + i, run - i);
+            i = run;
+            if (i == len)
+                break;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             size_t n = utf8_valid_prefix(s + i, len - i);
@@ -80,7 +183,7 @@ static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
                 /* C1 controls (U+0080-U+009F; U+009B is CSI on some
                  * terminals) and bidirectional overrides, which reorder
                  * what is shown, are escaped like C0 controls. */
-                strbuf_printf(sb, "\\u%04x", (unsigned)cp);
+                add_hex_escape(sb, 'u', (unsigned)cp, 4);
                 i += n;
                 continue;
             }
@@ -89,24 +192,20 @@ static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
                 i += n;
                 continue;
             }
-            strbuf_printf(sb, "\\x%02x", c);
+            add_hex_escape(sb, 'x', c, 2);
         } else if (c == '\t') {
             strbuf_add(sb, "\\t", 2);
         } else if (c == '\n') {
             strbuf_add(sb, "\\n", 2);
         } else if (c == '\r') {
             strbuf_add(sb, "\\r", 2);
-        } else if (c == '\\' && backslash) {
-            strbuf_add(sb, "\\\\", 2);
-        } else if (c < 0x20 || c == 0x7f) {
-            strbuf_printf(sb, "\\x%02x", c);
+        } else if (c == '\\') {
+            strbuf_add(sb, "\\\\", 2); /* only reached with `backslash` */
         } else {
-            strbuf_putc(sb, (char)c);
+            add_hex_escape(sb, 'x', c, 2); /* C0 controls and DEL */
         }
         i++;
     }
-    if (!sb->data)
-        strbuf_add(sb, "", 0);
 }
 
 void strbuf_add_escaped(strbuf *sb, const char *s, size_t len)

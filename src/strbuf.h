@@ -4,6 +4,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 typedef struct strbuf {
     char *data; /* always NUL-terminated once anything was added */
@@ -13,9 +15,41 @@ typedef struct strbuf {
 
 #define STRBUF_INIT {NULL, 0, 0}
 
-void strbuf_add(strbuf *sb, const char *s, size_t len);
+/* Makes room for `extra` more bytes (and the NUL) without adding any:
+ * for a string about to be built from many small pieces. */
+void strbuf_reserve(strbuf *sb, size_t extra);
+/* strbuf_add when the bytes do not fit (or nothing was added yet). */
+void strbuf_add_grow(strbuf *sb, const char *s, size_t len);
+
+/* Appends len bytes. Inline: the renderers call it a dozen times a line. */
+static inline void strbuf_add(strbuf *sb, const char *s, size_t len)
+{
+    if (!sb->data || sb->cap - sb->len <= len) {
+        strbuf_add_grow(sb, s, len);
+        return;
+    }
+    if (len)
+        memcpy(sb->data + sb->len, s, len);
+    sb->len += len;
+    sb->data[sb->len] = '\0';
+}
+
 void strbuf_puts(strbuf *sb, const char *s);
-void strbuf_putc(strbuf *sb, char c);
+static inline void strbuf_putc(strbuf *sb, char c)
+{
+    if (!sb->data || sb->cap - sb->len <= 1) {
+        strbuf_add_grow(sb, &c, 1);
+        return;
+    }
+    sb->data[sb->len++] = c;
+    sb->data[sb->len] = '\0';
+}
+/* Appends v in decimal, as printf's "%llu" would. */
+void strbuf_add_u64(strbuf *sb, uint64_t v);
+/* Appends v in lowercase hexadecimal without a prefix, as "%llx" would. */
+void strbuf_add_hex(strbuf *sb, uint64_t v);
+/* Appends n copies of c. */
+void strbuf_pad(strbuf *sb, char c, size_t n);
 void strbuf_printf(strbuf *sb, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
