@@ -109,6 +109,7 @@ void dump_finish(lineage_dump *d)
 
 const char *lineage_dump_get_source(const lineage_dump *d) { return d->source; }
 unsigned lineage_dump_get_index(const lineage_dump *d) { return d->index; }
+void lineage_dump_set_index(lineage_dump *d, unsigned index) { d->index = index; }
 unsigned long lineage_dump_get_first_line(const lineage_dump *d) { return d->first_line; }
 unsigned long lineage_dump_get_last_line(const lineage_dump *d) { return d->last_line; }
 const char *lineage_dump_get_format(const lineage_dump *d) { return d->format; }

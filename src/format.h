@@ -14,6 +14,13 @@
 
 typedef struct format_parser format_parser;
 
+/* What find_cut remembers between calls; zero it to start. */
+typedef struct format_cut_state {
+    int armed;     /* a line that starts a dump was seen */
+    int header;    /* ... and after it, a dump header line */
+    int dirty;     /* ... and after that, a line that carries state into the next dump */
+} format_cut_state;
+
 typedef struct format {
     const char *name;        /* for --input-format and messages */
     const char *description; /* one line for --help */
@@ -28,7 +35,24 @@ typedef struct format {
     /* Lines that belonged to no dump. */
     unsigned long (*prose_lines)(const format_parser *parser);
     void (*close)(format_parser *parser);
+    /* Optional (NULL: the format is never read in pieces). Where a listing
+     * may be cut so that the part after the cut, parsed by a fresh parser
+     * whose line numbers and dump numbers start where the part before
+     * left off, gives exactly what one parser reading the whole input
+     * gives. Fed complete lines in input order (`buf` starts and ends at
+     * line boundaries), it returns the offset in `buf` of the first line
+     * that is such a cut, or `len` when there is none. `st` carries what
+     * it learnt between calls and starts zeroed. It may miss a cut, never
+     * report a false one. */
+    size_t (*find_cut)(format_cut_state *st, const char *buf, size_t len);
 } input_format;
+
+
+/* The format named `name`, or NULL. */
+const input_format *format_find(const char *name);
+
+/* The format whose sniffer is most sure of `head`, or NULL. */
+const input_format *format_detect(const char *head, size_t len);
 
 /* The loop every line-oriented parser shares: feeds each line to `line`
  * until it hands back a finished dump (which the line itself started the

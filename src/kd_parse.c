@@ -165,25 +165,27 @@ static int parse_threads(format_parser *p, const source_line *ln, size_t *i, pro
     return 1;
 }
 
+/* 1 + the value of each hexadecimal digit; 0 for any other byte. */
+static const unsigned char digit_value[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* Up to `max` digits of base 16 (or 10) at *i, ending at `stop`; 0 when
  * there is no digit, too many, or another character follows. */
 static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, int hex, size_t max,
                        char stop)
 {
     uint64_t v = 0;
+    unsigned base = hex ? 16u : 10u;
     size_t j = *i, start = j;
     for (; j < len && j - start <= max; j++) {
-        char c = s[j];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if (hex && c >= 'a' && c <= 'f')
-            d = (unsigned)(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F')
-            d = (unsigned)(c - 'A' + 10);
-        else
+        unsigned d = digit_value[(unsigned char)s[j]];
+        if (d == 0 || d > base)
             break;
-        v = v * (hex ? 16u : 10u) + d;
+        v = v * base + (d - 1);
     }
     if (j == start || j - start > max || j >= len || s[j] != stop)
         return 0;
@@ -497,6 +499,12 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     const char *s = ln->text;
     size_t len = ln->len;
     scan_trim(&s, &len);
+    /* Process lines, by far the most common, start no dump: straight on. */
+    if (len >= 6 && memcmp(s, "Parent", 6) == 0) {
+        p->sec = SEC_NONE;
+        add_process(p, ln, (size_t)(s - ln->text) + 6);
+        return NULL;
+    }
     lineage_dump *done = NULL;
     if (starts_new_dump(p, s, len))
         done = finish_dump(p);
@@ -541,6 +549,55 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
 static lineage_status kd_next(format_parser *p, lineage_dump **out)
 {
     return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+}
+
+/* ---- cutting a listing into pieces ------------------------------------ */
+
+/* Where a fresh parser may take over. Two kinds of line start a dump
+ * whatever came before: a `.dumpdebug` line, and a DUMP_HEADER line in a
+ * dump that already has one (starts_new_dump). The only state the parser
+ * carries into a new dump is a bit width from a "----- 64 bit" line read
+ * after the current dump's DUMP_HEADER (bits_hint); a DUMP_HEADER line
+ * overrides it, a `.dumpdebug` line does not. So, once this scan knows
+ * where the current dump started (`armed`), a DUMP_HEADER line after
+ * another in the same dump is a cut, and so is a `.dumpdebug` line unless
+ * a bit-width line followed a DUMP_HEADER line in the current dump
+ * (`dirty`). A DUMP_HEADER line seen before that arms the scan either
+ * way: after it the dump has a header and no pending bit width. Over-long
+ * lines are skipped by the source, so they are skipped here too. */
+static size_t kd_find_cut(format_cut_state *st, const char *buf, size_t len)
+{
+    size_t at = 0;
+    while (at < len) {
+        const char *nl = memchr(buf + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        const char *t = buf + at;
+        size_t n = end - at;
+        size_t start = at;
+        at = nl ? end + 1 : len;
+        if (n > LINEAGE_MAX_LINE_LENGTH)
+            continue;
+        if (n && t[n - 1] == '\r') /* as the source strips it */
+            n--;
+        scan_trim(&t, &n);
+        if (n && t[0] == 'P')
+            continue; /* a process line, by far the most common */
+        if (is_dumpdebug(t, n)) {
+            if (st->armed && !st->dirty)
+                return start;
+            st->armed = 1;
+            st->header = st->dirty = 0;
+        } else if (n == 14 && (memcmp(t, "DUMP_HEADER32:", 14) == 0 ||
+                               memcmp(t, "DUMP_HEADER64:", 14) == 0)) {
+            if (st->armed && st->header)
+                return start;
+            st->armed = st->header = 1;
+            st->dirty = 0;
+        } else if (st->header && bits_line(t, n)) {
+            st->dirty = 1;
+        }
+    }
+    return len;
 }
 
 /* ---- format glue ------------------------------------------------------- */
@@ -599,4 +656,5 @@ const input_format format_kd = {
     kd_next,
     kd_prose_lines,
     kd_close,
+    kd_find_cut,
 };

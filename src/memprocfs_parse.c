@@ -448,4 +448,5 @@ const input_format format_memprocfs = {
     memprocfs_next,
     memprocfs_prose_lines,
     memprocfs_close,
+    NULL, /* never read in pieces */
 };

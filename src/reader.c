@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "format.h"
+#include "splitter.h"
 #include "strbuf.h"
 
 static const input_format *const formats[] = {
@@ -36,12 +37,28 @@ const char *lineage_format_description(size_t i)
     return i < NFORMATS ? formats[i]->description : NULL;
 }
 
-static const input_format *format_by_name(const char *name)
+const input_format *format_find(const char *name)
 {
     for (size_t i = 0; i < NFORMATS; i++)
         if (strcmp(formats[i]->name, name) == 0)
             return formats[i];
     return NULL;
+}
+
+const input_format *format_detect(const char *head, size_t len)
+{
+    const input_format *found = NULL;
+    int best = 0;
+    for (size_t i = 0; head && i < NFORMATS; i++) {
+        int score = formats[i]->sniff(head, len);
+        if (score > best) {
+            best = score;
+            found = formats[i];
+        }
+        if (best >= 100)
+            break; /* certain: no later format can win (ties go to the first) */
+    }
+    return found;
 }
 
 /* No format matched: name them all and quote the first line. */
@@ -72,7 +89,7 @@ static void report_unknown(lineage_reader *r, const char *head, size_t len)
 static lineage_status start(lineage_reader *r, const char *format_name)
 {
     if (format_name) {
-        r->fmt = format_by_name(format_name);
+        r->fmt = format_find(format_name);
         if (!r->fmt) {
             lineage_diag_add(r->diags, LINEAGE_ERROR, source_name(r->src), 0, 0, NULL, 0,
                              "unknown input format '%s'", format_name);
@@ -83,14 +100,7 @@ static lineage_status start(lineage_reader *r, const char *format_name)
         const char *head = source_peek(r->src, &len, r->diags);
         if (!head && lineage_diag_list_count_at_least(r->diags, LINEAGE_ERROR))
             return LINEAGE_E_IO;
-        int best = 0;
-        for (size_t i = 0; head && i < NFORMATS; i++) {
-            int score = formats[i]->sniff(head, len);
-            if (score > best) {
-                best = score;
-                r->fmt = formats[i];
-            }
-        }
+        r->fmt = format_detect(head, len);
         if (!r->fmt) {
             report_unknown(r, head, len);
             return LINEAGE_E_PARSE;
@@ -133,6 +143,23 @@ lineage_status lineage_reader_open_memory(lineage_session *session, const char *
     return start(r, format);
 }
 
+lineage_status lineage_reader_open_piece(lineage_session *session, const lineage_splitter *sp,
+                                         const lineage_piece *piece, lineage_reader **out)
+{
+    if (!session || !sp || !piece || !out)
+        return LINEAGE_E_ARG;
+    lineage_reader *r = reader_alloc(session);
+    *out = r;
+    int fd = splitter_dup_fd(sp, r->diags);
+    if (fd < 0)
+        return LINEAGE_E_IO;
+    r->src = source_open_range(fd, splitter_path(sp), piece->offset, piece->length,
+                               piece->first_line);
+    r->fmt = splitter_format(sp);
+    r->parser = r->fmt->open(r->session, r->src, r->diags);
+    return LINEAGE_OK;
+}
+
 lineage_status lineage_reader_next(lineage_reader *r, lineage_dump **out)
 {
     *out = NULL;
@@ -145,6 +172,12 @@ lineage_status lineage_reader_next(lineage_reader *r, lineage_dump **out)
 }
 
 const lineage_diag_list *lineage_reader_get_diags(const lineage_reader *r) { return r->diags; }
+
+void lineage_reader_take_diags(lineage_reader *r, lineage_diag_list *to)
+{
+    if (r && to)
+        lineage_diag_list_take(to, r->diags);
+}
 const char *lineage_reader_get_format(const lineage_reader *r) { return r->fmt ? r->fmt->name : NULL; }
 unsigned lineage_reader_get_dump_count(const lineage_reader *r) { return r->ndumps; }
 

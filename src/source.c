@@ -15,6 +15,8 @@
 struct source {
     char *name;
     int fd;               /* -1 for memory sources */
+    int ranged;           /* fd is read with pread from range_pos to range_end */
+    uint64_t range_pos, range_end;
     const char *mem;      /* memory sources: the whole input */
     size_t mem_len, mem_pos;
     int zero_copy;        /* memory + UTF-8: lines point into mem */
@@ -51,6 +53,23 @@ source *source_open_path(const char *path, lineage_diag_list *diags)
     }
     source *s = source_alloc(path);
     s->fd = fd;
+    return s;
+}
+
+source *source_open_range(int fd, const char *name, uint64_t offset, uint64_t length,
+                           unsigned long first_line)
+{
+    source *s = source_alloc(name);
+    s->fd = fd;
+    s->ranged = 1;
+    s->range_pos = offset;
+    s->range_end = offset + length;
+    s->line = first_line ? first_line - 1 : 0;
+    if (offset > 0) {
+        /* Mid-file: the encoding was settled at the start of the file. */
+        s->detected = 1;
+        s->enc = SOURCE_UTF8;
+    }
     return s;
 }
 
@@ -91,8 +110,12 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
         s->raw_bytes += n;
         return (ssize_t)n;
     }
+    if (s->ranged && n > s->range_end - s->range_pos)
+        n = (size_t)(s->range_end - s->range_pos);
     for (;;) {
-        ssize_t r = read(s->fd, dst, n);
+        ssize_t r = s->ranged ? pread(s->fd, dst, n, (off_t)s->range_pos) : read(s->fd, dst, n);
+        if (r >= 0 && s->ranged)
+            s->range_pos += (uint64_t)r;
         if (r >= 0) {
             s->raw_bytes += (uint64_t)r;
             return r;
@@ -124,6 +147,24 @@ static source_encoding guess_utf16(const unsigned char *p, size_t n)
     if (even * 10 >= pairs * 3 && odd * 20 < pairs)
         return SOURCE_UTF16BE;
     return SOURCE_UTF8;
+}
+
+source_encoding source_detect_encoding(const unsigned char *p, size_t n, size_t *bom)
+{
+    *bom = 0;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        *bom = 3;
+        return SOURCE_UTF8;
+    }
+    if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
+        *bom = 2;
+        return SOURCE_UTF16LE;
+    }
+    if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) {
+        *bom = 2;
+        return SOURCE_UTF16BE;
+    }
+    return guess_utf16(p, n);
 }
 
 /* Decodes UTF-16 raw bytes (with any carried partial unit) into buf. */
@@ -183,6 +224,19 @@ static int fill(source *s, lineage_diag_list *diags)
         s->eof = 1;
         return 0;
     }
+    if (s->detected && s->enc == SOURCE_UTF8) {
+        /* Known UTF-8: straight into the line buffer, no second copy. */
+        reserve(s, LINEAGE_READ_CHUNK);
+        ssize_t r = raw_read(s, (unsigned char *)s->buf + s->end, LINEAGE_READ_CHUNK, diags);
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            s->eof = 1;
+            return 0;
+        }
+        s->end += (size_t)r;
+        return 1;
+    }
     unsigned char raw[LINEAGE_READ_CHUNK];
     ssize_t r = raw_read(s, raw, sizeof raw, diags);
     if (r < 0)
@@ -190,14 +244,7 @@ static int fill(source *s, lineage_diag_list *diags)
     size_t n = (size_t)r, skip = 0;
     if (!s->detected) {
         s->detected = 1;
-        if (n >= 3 && raw[0] == 0xef && raw[1] == 0xbb && raw[2] == 0xbf)
-            skip = 3;
-        else if (n >= 2 && raw[0] == 0xff && raw[1] == 0xfe)
-            s->enc = SOURCE_UTF16LE, skip = 2;
-        else if (n >= 2 && raw[0] == 0xfe && raw[1] == 0xff)
-            s->enc = SOURCE_UTF16BE, skip = 2;
-        else
-            s->enc = guess_utf16(raw, n);
+        s->enc = source_detect_encoding(raw, n, &skip);
     }
     if (n == 0) {
         s->eof = 1;

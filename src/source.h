@@ -26,9 +26,19 @@ typedef enum source_encoding {
     SOURCE_UTF16BE
 } source_encoding;
 
+/* The encoding of input that starts with `p` (its first bytes, up to a
+ * few KB), and in *bom the length of its byte-order mark (0 if none). */
+source_encoding source_detect_encoding(const unsigned char *p, size_t n, size_t *bom);
+
 /* Opens a file ("-" = standard input). NULL on failure, with a diagnostic
  * added to diags. */
 source *source_open_path(const char *path, lineage_diag_list *diags);
+/* Reads `length` bytes of the open file `fd` from `offset` (with pread, so
+ * several sources may share one file description), numbering lines from
+ * `first_line`. Takes ownership of fd. Past offset 0 the input is taken to
+ * be UTF-8, as encodings are recognised at the start of a file. */
+source *source_open_range(int fd, const char *name, uint64_t offset, uint64_t length,
+                          unsigned long first_line);
 /* Reads from caller-owned memory, which must outlive the source. */
 source *source_open_memory(const char *name, const char *data, size_t len);
 void source_free(source *s);

@@ -595,4 +595,5 @@ const input_format format_sysmon = {
     sysmon_next,
     sysmon_prose_lines,
     sysmon_close,
+    NULL, /* never read in pieces */
 };

@@ -550,4 +550,5 @@ const input_format format_vol2 = {
     vol2_next,
     vol2_prose_lines,
     vol2_close,
+    NULL, /* never read in pieces */
 };

@@ -241,4 +241,5 @@ const input_format format_vol3_csv = {
     csv_next,
     csv_prose_lines,
     csv_close,
+    NULL, /* never read in pieces */
 };

@@ -304,4 +304,5 @@ const input_format format_vol3_json = {
     json_next,
     json_prose_lines,
     json_close,
+    NULL, /* never read in pieces */
 };

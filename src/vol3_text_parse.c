@@ -403,4 +403,5 @@ const input_format format_vol3 = {
     vol3_next,
     vol3_prose_lines,
     vol3_close,
+    NULL, /* never read in pieces */
 };

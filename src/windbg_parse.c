@@ -576,4 +576,5 @@ const input_format format_windbg = {
     windbg_next,
     windbg_prose_lines,
     windbg_close,
+    NULL, /* never read in pieces */
 };

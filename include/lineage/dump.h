@@ -52,6 +52,9 @@ LINEAGE_API void lineage_dump_free(lineage_dump *dump);
 LINEAGE_API const char *lineage_dump_get_source(const lineage_dump *dump);
 /** 1-based position of the dump among the dumps of its file. */
 LINEAGE_API unsigned lineage_dump_get_index(const lineage_dump *dump);
+/** Sets the dump's position in its file (1-based): for dumps read from a
+ * piece of a file, whose readers count from 1 (lineage/splitter.h). */
+LINEAGE_API void lineage_dump_set_index(lineage_dump *dump, unsigned index);
 /** First and last source lines that belong to the dump. */
 LINEAGE_API unsigned long lineage_dump_get_first_line(const lineage_dump *dump);
 LINEAGE_API unsigned long lineage_dump_get_last_line(const lineage_dump *dump);

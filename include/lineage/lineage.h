@@ -15,6 +15,7 @@
 #include <lineage/dump.h>
 #include <lineage/tree.h>
 #include <lineage/reader.h>
+#include <lineage/splitter.h>
 #include <lineage/render.h>
 #include <lineage/template.h>
 #include <lineage/rules.h>

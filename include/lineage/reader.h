@@ -21,6 +21,7 @@
 #include <lineage/diag.h>
 #include <lineage/session.h>
 #include <lineage/dump.h>
+#include <lineage/splitter.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +47,15 @@ LINEAGE_API lineage_status lineage_reader_open_memory(lineage_session *session,
                                                       size_t len, const char *format,
                                                       lineage_reader **out);
 
+/** A reader over one piece of a file cut by `splitter` (which must
+ * outlive the reader), in the splitter's format. Its dumps are numbered
+ * from 1 within the piece; its line numbers are the file's. Fails like
+ * lineage_reader_open when the file cannot be opened again. */
+LINEAGE_API lineage_status lineage_reader_open_piece(lineage_session *session,
+                                                     const lineage_splitter *splitter,
+                                                     const lineage_piece *piece,
+                                                     lineage_reader **out);
+
 /** The next dump, normalized into a tree, in *out (the caller frees it);
  * *out is NULL at the end of the input. Returns LINEAGE_E_IO on a read
  * error and LINEAGE_E_LIMIT when a limit stops reading. */
@@ -53,6 +63,10 @@ LINEAGE_API lineage_status lineage_reader_next(lineage_reader *reader, lineage_d
 
 /** Diagnostics that belong to no dump. Borrowed from the reader. */
 LINEAGE_API const lineage_diag_list *lineage_reader_get_diags(const lineage_reader *reader);
+/** Moves the diagnostics that belong to no dump into `to` (appended, in
+ * order, within `to`'s limit), leaving the reader's list empty. */
+LINEAGE_API void lineage_reader_take_diags(lineage_reader *reader, lineage_diag_list *to);
+
 /** The format in use ("kd", ...); NULL before one was detected. */
 LINEAGE_API const char *lineage_reader_get_format(const lineage_reader *reader);
 /** Lines read so far that belonged to no dump (titles, prose). */

@@ -34,7 +34,7 @@ static const cli_option check_options[] = {
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
                         "only the scan saw are added, marked hidden or exited, and checked too",
      OPT_SCAN},
-    {"jobs", 'j', "N", "check N files at a time on worker threads (0: one per CPU; default 1)",
+    {"jobs", 'j', "N", "check on N worker threads: files, and pieces of a large kd listing, at a time (0: one per CPU; default 1)",
      OPT_JOBS},
     {0},
 };
@@ -239,7 +239,7 @@ int cmd_check(int argc, char **argv)
     if (c.scan) {
         c.checker = lineage_checker_new(set);
         rc = cli_read_with_scan(session, files[0], c.scan, &c.input, check_dump, &c);
-    } else if (c.input.jobs > 1 && nfiles > 1) {
+    } else if (c.input.jobs > 1) {
         /* Each worker loads the rules again into a session of its own
          * (see inputs.c); the flags they raise are merged after. */
         check_ctx *shared = &c;

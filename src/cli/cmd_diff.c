@@ -33,7 +33,7 @@ static const cli_option diff_options[] = {
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one SUSPECT: processes "
                         "only the scan saw are added, marked hidden or exited, and compared too",
      OPT_SCAN},
-    {"jobs", 'j', "N", "compare N suspect files at a time on worker threads (0: one per CPU)",
+    {"jobs", 'j', "N", "compare on N worker threads: suspect files, and pieces of a large kd listing (0: one per CPU)",
      OPT_JOBS},
     {0},
 };
@@ -282,7 +282,7 @@ int cmd_diff(int argc, char **argv)
         c.profile = profile;
         if (c.scan) {
             rc = cli_read_with_scan(session, suspects[0], c.scan, &c.input, diff_one, &c);
-        } else if (c.input.jobs > 1 && nsuspects > 1) {
+        } else if (c.input.jobs > 1) {
             c.base_files = base_files;
             c.nbase = nbase;
             cli_jobs jobs = {&c, worker_new, worker_free, worker_output, diff_one, c.json ? 0 : 1};

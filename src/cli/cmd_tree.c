@@ -16,7 +16,7 @@ static const cli_option tree_options[] = {
     {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
                         "only the scan saw are added, marked [hidden] or [exited]", OPT_SCAN},
-    {"jobs", 'j', "N", "read N files at a time on worker threads (0: one per CPU; default 1)",
+    {"jobs", 'j', "N", "read on N worker threads: files, and pieces of a large kd listing (0: one per CPU; default 1)",
      OPT_JOBS},
     {0},
 };
@@ -153,7 +153,7 @@ int cmd_tree(int argc, char **argv)
     lineage_session *session = lineage_session_new();
     if (c.scan) {
         rc = cli_read_with_scan(session, files[0], c.scan, &c.input, print_dump, &c);
-    } else if (c.input.jobs > 1 && nfiles > 1) {
+    } else if (c.input.jobs > 1) {
         cli_jobs jobs = {&c, worker_new, worker_free, worker_output, print_dump, c.dot ? 0 : 1};
         rc = cli_read_inputs_jobs(files, nfiles, &c.input, &jobs, &c.printed);
     } else

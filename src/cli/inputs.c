@@ -12,8 +12,14 @@
  * would. Each file's output and messages are collected in memory
  * (open_memstream) and the main thread prints them whole, in input order;
  * workers may run at most a window of files ahead of the printing, so
- * memory stays bounded by a few files' output. One giant file is read by
- * one thread: its dumps are parsed in order by one reader. */
+ * memory stays bounded by a few files' output.
+ *
+ * A large file of a format that can be cut (lineage/splitter.h) is read in
+ * pieces instead, each a unit of work like a file: a worker reads all the
+ * dumps of its piece, then waits until the piece before has counted its
+ * dumps, numbers its own after them, and handles them. Diagnostics outside
+ * dumps are merged in piece order by the main thread and printed after
+ * the file's last piece, where one reader would print them. */
 #define _POSIX_C_SOURCE 200809L
 #include "inputs.h"
 #include "progress.h"
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Files a worker may read ahead of the one being printed, per worker. */
@@ -140,12 +147,25 @@ int cli_parse_jobs(const char *value)
 
 /* ---- worker threads ----------------------------------------------------- */
 
-typedef struct slot {
+/* A large file is cut into pieces of about this size (at dump starts its
+ * format can find; see lineage/splitter.h), each read by any worker. */
+#define JOBS_PIECE_BYTES (1u << 20)
+
+/* A unit of work: a whole file, or one piece of a file. */
+typedef struct unit {
+    int file;
+    int piece;            /* 0: the whole file; else 1, 2, ... within the file */
+    lineage_piece range;
+    int last;             /* the file's last unit */
+    /* Set by the worker, read by the main thread once `done`. */
     char *out, *err;
     size_t outlen, errlen;
     file_result res;
+    lineage_diag_list *outside; /* pieces: diagnostics outside dumps */
+    int numbered;         /* dumps_end is known */
+    unsigned dumps_end;   /* dumps of the file up to the end of this unit */
     int done;
-} slot;
+} unit;
 
 typedef struct pool {
     pthread_mutex_t mu;
@@ -154,12 +174,17 @@ typedef struct pool {
     const cli_input_options *o;
     char **files;
     int nfiles;
-    slot *slots;
-    int next;     /* the next file to hand out */
-    int printed;  /* files printed so far */
-    int window;   /* how far ahead of `printed` workers may go */
-    int live;     /* workers still running */
-    int stop;     /* the main thread stopped early */
+    unit *units;
+    int nunits, cap;
+    lineage_splitter **splitters; /* per file; NULL when read whole */
+    int next_file;  /* the next file to make units of */
+    int cutting;    /* the file being cut, or -1 */
+    int next;       /* the next unit to hand out */
+    int printed;    /* units printed so far */
+    int window;     /* how far ahead of `printed` workers may go */
+    int live;       /* workers still running */
+    int stop;       /* the main thread stopped early */
+    int produced;   /* every unit exists */
 } pool;
 
 /* One worker thread: its context and session outlive the thread, so the
@@ -171,6 +196,221 @@ typedef struct worker {
     lineage_session *session;
 } worker;
 
+static int add_unit(pool *p, int file, int piece, const lineage_piece *range, int last)
+{
+    if (p->nunits == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 64;
+        unit *u = realloc(p->units, (size_t)cap * sizeof *u);
+        if (!u)
+            return -1;
+        p->units = u;
+        p->cap = cap;
+    }
+    unit *u = &p->units[p->nunits];
+    memset(u, 0, sizeof *u);
+    u->file = file;
+    u->piece = piece;
+    if (range)
+        u->range = *range;
+    u->last = last;
+    return p->nunits++;
+}
+
+/* Makes the next unit (with p->mu held): the next piece of the file being
+ * cut, or the next file, cut when it is large and of a format that can be
+ * cut. Returns 0, or -1 when there is no more work (or no memory). */
+static int produce(pool *p)
+{
+    for (;;) {
+        if (p->cutting >= 0) {
+            int f = p->cutting;
+            lineage_piece range;
+            if (lineage_splitter_next(p->splitters[f], &range)) {
+                int piece = p->nunits && p->units[p->nunits - 1].file == f
+                                ? p->units[p->nunits - 1].piece + 1
+                                : 1;
+                if (range.last)
+                    p->cutting = -1;
+                return add_unit(p, f, piece, &range, range.last) < 0 ? -1 : 0;
+            }
+            p->cutting = -1; /* cannot happen: the last piece says so */
+            continue;
+        }
+        if (p->next_file >= p->nfiles) {
+            p->produced = 1;
+            return -1;
+        }
+        int f = p->next_file++;
+        if (strcmp(p->files[f], "--") != 0)
+            p->splitters[f] = lineage_splitter_open(p->files[f], p->o->format, JOBS_PIECE_BYTES);
+        if (p->splitters[f]) {
+            p->cutting = f;
+            continue;
+        }
+        return add_unit(p, f, 0, NULL, 1) < 0 ? -1 : 0;
+    }
+}
+
+/* The next unit to work on, waiting for the printing to catch up; -1 when
+ * there is none (with p->mu held). */
+static int take_unit(pool *p)
+{
+    for (;;) {
+        if (p->stop)
+            return -1;
+        if (p->next < p->nunits) {
+            if (p->next < p->printed + p->window)
+                return p->next++;
+        } else if (produce(p) == 0) {
+            continue;
+        } else {
+            return -1;
+        }
+        pthread_cond_wait(&p->cv, &p->mu);
+    }
+}
+
+/* Dumps of the file before unit i (a piece), once the unit before it has
+ * counted its own; -1 when the run stopped first. */
+static long dumps_before(pool *p, int i)
+{
+    if (p->units[i].piece == 1)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop && !p->units[i - 1].numbered)
+        pthread_cond_wait(&p->cv, &p->mu);
+    long n = p->stop ? -1 : (long)p->units[i - 1].dumps_end;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+/* Counts unit i's `n` dumps after those of the pieces before, so the next
+ * piece can number its own; returns the number of dumps before unit i, or
+ * -1 when the run stopped first. Every piece calls it exactly once. */
+static long number_piece(pool *p, int i, size_t n)
+{
+    long base = dumps_before(p, i);
+    pthread_mutex_lock(&p->mu);
+    p->units[i].numbered = 1;
+    p->units[i].dumps_end = (unsigned)(base < 0 ? 0 : base) + (unsigned)n;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return base;
+}
+
+/* Dumps before unit i when already known (the piece before has counted
+ * its own), else -1. */
+static long dumps_before_now(pool *p, int i)
+{
+    if (p->units[i].piece == 1)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    long n = p->units[i - 1].numbered ? (long)p->units[i - 1].dumps_end : -1;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+/* Numbers dump d as the file's dump `index` and handles it as read_file
+ * would; returns the exit code it gives. */
+static int handle_dump(pool *p, void *ctx, FILE *err, unit *u, lineage_dump *d, unsigned index)
+{
+    int status = EXIT_CLEAN;
+    lineage_dump_set_index(d, index);
+    u->res.dumps++;
+    u->res.problems += cli_print_diags_to(err, lineage_dump_get_diags(d));
+    if (lineage_diag_list_count_at_least(lineage_dump_get_diags(d), LINEAGE_ERROR))
+        status = EXIT_INPUT;
+    int rc = p->jobs->dump(ctx, d);
+    return rc > status ? rc : status;
+}
+
+/* Reads one piece. When the pieces before have counted their dumps, each
+ * dump is handled as soon as it is read; otherwise the piece's dumps are
+ * kept until they have, then numbered after them and handled. Either way
+ * the piece then counts its own, for the piece after. The diagnostics
+ * outside dumps go to u->outside, for the main thread to merge in piece
+ * order. */
+static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE *err, unit *u)
+{
+    lineage_reader *r = NULL;
+    lineage_dump **kept = NULL;
+    size_t n = 0, cap = 0;
+    int status = EXIT_CLEAN;
+    long base = dumps_before_now(p, i);
+    u->outside = lineage_diag_list_new();
+    lineage_status st = lineage_reader_open_piece(session, p->splitters[u->file], &u->range, &r);
+    lineage_dump *d = NULL;
+    while (st == LINEAGE_OK && (st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
+        if (base >= 0) {
+            int rc = handle_dump(p, ctx, err, u, d, (unsigned)base + (unsigned)++n);
+            status = rc > status ? rc : status;
+            lineage_dump_free(d);
+            continue;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            lineage_dump **grown = realloc(kept, ncap * sizeof *grown);
+            if (!grown) {
+                lineage_dump_free(d);
+                st = LINEAGE_E_NOMEM;
+                break;
+            }
+            kept = grown;
+            cap = ncap;
+        }
+        kept[n++] = d;
+    }
+    if (st != LINEAGE_OK)
+        status = EXIT_INPUT;
+    u->res.bytes = u->range.length;
+    lineage_reader_take_diags(r, u->outside);
+    lineage_reader_free(r);
+
+    int streamed = base >= 0;
+    base = number_piece(p, i, n);
+    for (size_t k = 0; k < n && !streamed; k++) {
+        if (base >= 0) {
+            int rc = handle_dump(p, ctx, err, u, kept[k], (unsigned)base + (unsigned)k + 1);
+            status = rc > status ? rc : status;
+        }
+        lineage_dump_free(kept[k]);
+    }
+    free(kept);
+    return status;
+}
+
+static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u)
+{
+    if (strcmp(p->files[u->file], "--") == 0)
+        return;
+    FILE *out = open_memstream(&u->out, &u->outlen);
+    FILE *err = open_memstream(&u->err, &u->errlen);
+    if (!out || !err) {
+        /* Out of memory: report it in input order. */
+        if (out)
+            fclose(out);
+        if (err)
+            fclose(err);
+        free(u->out);
+        free(u->err);
+        u->out = u->err = NULL;
+        u->outlen = u->errlen = 0;
+        u->res.rc = EXIT_INPUT;
+        if (u->piece)
+            number_piece(p, i, 0); /* the pieces after still need a number */
+        return;
+    }
+    p->jobs->set_output(ctx, out, err);
+    if (u->piece)
+        u->res.rc = read_piece(p, i, session, ctx, err, u);
+    else
+        u->res.rc = read_file(session, p->files[u->file], p->o, p->jobs->dump, ctx, err,
+                              &u->res, NULL, 0, NULL);
+    p->jobs->set_output(ctx, NULL, NULL);
+    fclose(out);
+    fclose(err);
+}
+
 static void *worker_main(void *arg)
 {
     worker *me = arg;
@@ -179,46 +419,26 @@ static void *worker_main(void *arg)
     void *ctx = p->jobs->worker_new(p->jobs->shared, &session);
     me->ctx = ctx;
     me->session = session;
-    for (;;) {
-        if (!ctx)
-            break;
+    while (ctx) {
         pthread_mutex_lock(&p->mu);
-        while (!p->stop && p->next < p->nfiles && p->next >= p->printed + p->window)
-            pthread_cond_wait(&p->cv, &p->mu);
-        int f = p->stop ? p->nfiles : p->next;
-        if (f < p->nfiles)
-            p->next++;
+        int i = take_unit(p);
+        unit u;
+        memset(&u, 0, sizeof u);
+        if (i >= 0)
+            u = p->units[i];
         pthread_mutex_unlock(&p->mu);
-        if (f >= p->nfiles)
+        if (i < 0)
             break;
-        slot s;
-        memset(&s, 0, sizeof s);
-        if (strcmp(p->files[f], "--") != 0) {
-            FILE *out = open_memstream(&s.out, &s.outlen);
-            FILE *err = open_memstream(&s.err, &s.errlen);
-            if (!out || !err) {
-                /* Out of memory: report it in input order. */
-                if (out)
-                    fclose(out);
-                if (err)
-                    fclose(err);
-                free(s.out);
-                free(s.err);
-                s.out = s.err = NULL;
-                s.outlen = s.errlen = 0;
-                s.res.rc = EXIT_INPUT;
-            } else {
-                p->jobs->set_output(ctx, out, err);
-                s.res.rc = read_file(session, p->files[f], p->o, p->jobs->dump, ctx, err, &s.res,
-                                     NULL, 0, NULL);
-                p->jobs->set_output(ctx, NULL, NULL);
-                fclose(out);
-                fclose(err);
-            }
-        }
+        work_on(p, i, session, ctx, &u);
         pthread_mutex_lock(&p->mu);
-        s.done = 1;
-        p->slots[f] = s;
+        unit *dst = &p->units[i];
+        dst->out = u.out;
+        dst->err = u.err;
+        dst->outlen = u.outlen;
+        dst->errlen = u.errlen;
+        dst->res = u.res;
+        dst->outside = u.outside;
+        dst->done = 1;
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
@@ -229,10 +449,63 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* Waits for unit i (with p->mu held, updating the progress line while it
+ * waits). Returns 0 when there is no unit i and will be none. */
+static int wait_for_unit(pool *p, int i, progress *pg, int files_done, const file_result *total)
+{
+    for (;;) {
+        if (i < p->nunits && p->units[i].done)
+            return 1;
+        if (p->live == 0 || (p->produced && i >= p->nunits))
+            return 0;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->cv, &p->mu, &until);
+        pthread_mutex_unlock(&p->mu);
+        progress_update(pg, (unsigned)files_done, total->dumps, total->bytes);
+        pthread_mutex_lock(&p->mu);
+    }
+}
+
+/* Whether any file is large enough that it may be cut into pieces. */
+static int any_large_file(char **files, int nfiles)
+{
+    for (int f = 0; f < nfiles; f++) {
+        struct stat st;
+        if (strcmp(files[f], "--") != 0 && stat(files[f], &st) == 0 && S_ISREG(st.st_mode) &&
+            (uint64_t)st.st_size / 2 >= JOBS_PIECE_BYTES)
+            return 1;
+    }
+    return 0;
+}
+
+/* The diagnostics outside dumps of a file read in pieces, and the check
+ * that it held a dump, as read_file ends. Returns the file's exit code. */
+static int end_of_pieces(pool *p, int f, lineage_diag_list *outside, file_result *file)
+{
+    int status = EXIT_CLEAN;
+    file->problems += cli_print_diags_to(stderr, outside);
+    if (lineage_diag_list_count_at_least(outside, LINEAGE_ERROR))
+        status = EXIT_INPUT;
+    if (file->dumps == 0) {
+        fprintf(stderr, "lineage: %s: no dump found (format %s)\n", p->files[f],
+                lineage_splitter_get_format(p->splitters[f]));
+        status = EXIT_INPUT;
+    }
+    return status;
+}
+
 int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
                          const cli_jobs *jobs, int *printed)
 {
-    int nworkers = o->jobs < nfiles ? o->jobs : nfiles;
+    int nworkers = o->jobs;
+    if (nworkers > nfiles && !any_large_file(files, nfiles))
+        nworkers = nfiles;
     if (nworkers < 1)
         nworkers = 1;
     pool p;
@@ -243,14 +516,17 @@ int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
     p.o = o;
     p.files = files;
     p.nfiles = nfiles;
-    p.slots = calloc((size_t)nfiles, sizeof *p.slots);
+    p.cutting = -1;
+    p.splitters = calloc((size_t)nfiles + 1, sizeof *p.splitters);
     p.window = nworkers * JOBS_WINDOW_PER_WORKER;
     pthread_t *threads = calloc((size_t)nworkers, sizeof *threads);
     worker *workers = calloc((size_t)nworkers, sizeof *workers);
-    if (!p.slots || !threads || !workers) {
-        free(p.slots);
+    lineage_diag_list *outside = lineage_diag_list_new();
+    if (!p.splitters || !threads || !workers) {
+        free(p.splitters);
         free(threads);
         free(workers);
+        lineage_diag_list_free(outside);
         cli_error("out of memory");
         return EXIT_INPUT;
     }
@@ -270,68 +546,91 @@ int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
                   * workers copy the shared context while starting */
     if (!started)
         cli_error("cannot start worker threads");
-    file_result total = {0, 0, 0, 0};
+    file_result total = {0, 0, 0, 0}, file = {0, 0, 0, 0};
+    int file_rc = EXIT_CLEAN, files_done = 0;
     progress pg;
     progress_init(&pg, (unsigned)nfiles);
-    for (int f = 0; f < nfiles && started; f++) {
+    for (int i = 0; started; i++) {
         pthread_mutex_lock(&p.mu);
-        while (!p.slots[f].done && p.live > 0) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 100000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&p.cv, &p.mu, &until);
-            pthread_mutex_unlock(&p.mu);
-            progress_update(&pg, (unsigned)f, total.dumps, total.bytes);
-            pthread_mutex_lock(&p.mu);
-        }
-        int done = p.slots[f].done;
-        slot s = p.slots[f];
+        int have = wait_for_unit(&p, i, &pg, files_done, &total);
+        unit u;
+        memset(&u, 0, sizeof u);
+        if (have)
+            u = p.units[i];
+        int more_files = p.next_file < nfiles || p.cutting >= 0;
         pthread_mutex_unlock(&p.mu);
-        if (!done) {
-            progress_clear(&pg);
-            cli_error("every worker thread stopped before reading %s", files[f]);
-            status = EXIT_INPUT;
+        if (!have) {
+            if (p.live == 0 && (more_files || i < p.nunits)) {
+                progress_clear(&pg);
+                cli_error("every worker thread stopped before reading %s",
+                          files[i < p.nunits ? p.units[i].file : p.next_file]);
+                status = EXIT_INPUT;
+            }
             break;
         }
         progress_clear(&pg);
-        if (s.errlen)
-            fwrite(s.err, 1, s.errlen, stderr);
-        const char *out = s.out;
-        size_t outlen = s.outlen;
+        if (u.errlen)
+            fwrite(u.err, 1, u.errlen, stderr);
+        const char *out = u.out;
+        size_t outlen = u.outlen;
         if (outlen && !any) {
             size_t drop = jobs->separator < outlen ? jobs->separator : outlen;
             out += drop;
             outlen -= drop;
         }
-        if (s.outlen)
+        if (u.outlen)
             any = 1;
         if (outlen && fwrite(out, 1, outlen, stdout) != outlen && status != EXIT_USAGE) {
             cli_error("cannot write to standard output");
             status = EXIT_INPUT;
         }
-        free(s.out);
-        free(s.err);
-        total.dumps += s.res.dumps;
-        total.bytes += s.res.bytes;
-        total.problems += s.res.problems;
+        free(u.out);
+        free(u.err);
+        file.dumps += u.res.dumps;
+        file.bytes += u.res.bytes;
+        file.problems += u.res.problems;
+        if (u.res.rc > file_rc)
+            file_rc = u.res.rc;
+        if (u.outside) {
+            lineage_diag_list_take(outside, u.outside);
+            lineage_diag_list_free(u.outside);
+        }
+        if (u.last && u.piece) {
+            int rc = end_of_pieces(&p, u.file, outside, &file);
+            if (rc > file_rc)
+                file_rc = rc;
+            lineage_diag_list_free(outside);
+            outside = lineage_diag_list_new();
+        }
         pthread_mutex_lock(&p.mu);
-        p.slots[f].out = p.slots[f].err = NULL;
-        p.printed = f + 1;
-        if (s.res.rc == EXIT_USAGE)
+        if (u.last && u.piece) {
+            /* Every unit of the file is done: its splitter is idle. */
+            lineage_splitter_free(p.splitters[u.file]);
+            p.splitters[u.file] = NULL;
+        }
+        p.units[i].out = p.units[i].err = NULL;
+        p.units[i].outside = NULL;
+        p.printed = i + 1;
+        if (u.res.rc == EXIT_USAGE)
             p.stop = 1;
         pthread_cond_broadcast(&p.cv);
         pthread_mutex_unlock(&p.mu);
-        if (s.res.rc == EXIT_USAGE) {
+        if (u.res.rc == EXIT_USAGE) {
             status = EXIT_USAGE;
             break;
         }
-        if (s.res.rc > status)
-            status = s.res.rc;
-        progress_update(&pg, (unsigned)f + 1, total.dumps, total.bytes);
+        if (u.last) {
+            total.dumps += file.dumps;
+            total.bytes += file.bytes;
+            total.problems += file.problems;
+            if (file_rc > status)
+                status = file_rc;
+            memset(&file, 0, sizeof file);
+            file_rc = EXIT_CLEAN;
+            files_done = u.file + 1;
+        }
+        progress_update(&pg, (unsigned)files_done, total.dumps + file.dumps,
+                        total.bytes + file.bytes);
     }
     progress_clear(&pg);
     pthread_mutex_lock(&p.mu);
@@ -346,12 +645,17 @@ int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
         lineage_session_free(workers[i].session);
     }
     *printed = any;
-    /* Files done ahead of an early stop are dropped unprinted. */
-    for (int f = 0; f < nfiles; f++) {
-        free(p.slots[f].out);
-        free(p.slots[f].err);
+    /* Units done ahead of an early stop are dropped unprinted. */
+    for (int i = 0; i < p.nunits; i++) {
+        free(p.units[i].out);
+        free(p.units[i].err);
+        lineage_diag_list_free(p.units[i].outside);
     }
-    free(p.slots);
+    for (int f = 0; f < nfiles; f++)
+        lineage_splitter_free(p.splitters[f]);
+    lineage_diag_list_free(outside);
+    free(p.units);
+    free(p.splitters);
     free(threads);
     free(workers);
     pthread_mutex_destroy(&p.mu);

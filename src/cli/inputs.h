@@ -28,7 +28,8 @@ int cli_parse_jobs(const char *value);
 /* How a subcommand runs on worker threads. Each worker has a context of
  * its own, with its own session, made by worker_new on the worker's
  * thread; names are interned per session, so nothing the library holds is
- * shared between threads. A worker reads whole files: the dump callback
+ * shared between threads. A worker reads whole files or pieces of one, so
+ * a dump's output must depend only on the dump; the dump callback
  * must write what it prints to the streams set_output gives it, never to
  * stdout or stderr. */
 typedef struct cli_jobs {
@@ -49,8 +50,8 @@ typedef struct cli_jobs {
 } cli_jobs;
 
 /* As cli_read_inputs, with options->jobs workers over the files, each file
- * read by one worker and its output printed whole, in input order, so the
- * output is the same as with one thread. *printed is set when any dump
+ * (or each piece of a large file) read by one worker and its output printed
+ * whole, in input order, so the output is the same as with one thread. *printed is set when any dump
  * output was printed. */
 int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *options,
                          const cli_jobs *jobs, int *printed);

@@ -3,7 +3,8 @@
 # `lineage tree` and `lineage check` over many files (clean fleets, planted deviations, a file
 # with warnings, a missing file, a file with no dump), text and JSON, with
 # 1, 2, 3 and 0 (one per CPU) workers; the same for `lineage diff` against a
-# learnt profile and against baseline dumps. Also: a bad -j value is a usage error.
+# learnt profile and against baseline dumps; and the same over one large file,
+# which the workers read in pieces. Also: a bad -j value is a usage error.
 # Usage: test-jobs.sh LINEAGE LINEAGE-GEN REPO-ROOT
 set -u
 bin=$1
@@ -57,6 +58,24 @@ run tree-strict tree --strict "$root"/tests/data/*.txt "$tmp/prose.txt"
 run diff-profile diff --baseline "$tmp/profile.txt" "$tmp"/fleet/*.txt "$tmp/missing.txt"
 run diff-dumps diff --format json "$tmp"/clean/*.txt -- "$tmp"/fleet/*.txt
 run diff-strict diff --strict --baseline "$tmp/profile.txt" "$root"/tests/data/*.txt
+
+# One large file, read in pieces by the workers: the same bytes again, with
+# planted deviations, elisions, malformed process lines and prose spread
+# over the pieces, in CRLF too, and next to small files.
+"$gen" --processes 2000 --size 9M --elide 2 --plant scvhost,cmd-under-lsass --plant-every 5 \
+    -o "$tmp/big.txt" >/dev/null || { echo "lineage-gen failed"; exit 1; }
+awk 'NR % 3001 == 0 { print "Parent+: 0xZZ--->\tChild: 0x10\tActiveThreads->0001\tbad.exe" }
+     /^kd> \.dumpdebug/ && NR % 7 == 0 { print "prose before a dump" }
+     { print }' "$tmp/big.txt" >"$tmp/big-warn.txt"
+sed 's/$/\r/' "$tmp/big-warn.txt" >"$tmp/big-crlf.txt"
+run big check "$tmp/big.txt"
+run big-json check --format json "$tmp/big.txt"
+run big-warn check --strict "$tmp/big-warn.txt"
+run big-crlf check "$tmp/big-crlf.txt"
+run big-mixed check "$tmp"/fleet/dump-00000*.txt "$tmp/big-warn.txt" "$tmp/missing.txt" \
+    "$tmp/big.txt"
+run big-tree tree "$tmp/big-warn.txt"
+run big-diff diff --baseline "$tmp/profile.txt" "$tmp/big-warn.txt"
 
 # The fleet has planted deviations: the run must find them (exit 1).
 [ "$(cat "$tmp/fleet-text.2.rc")" = 1 ] || { echo "FAIL: fleet exit code"; fail=1; }

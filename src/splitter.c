@@ -1,0 +1,243 @@
+/* Cutting one file into pieces at the cuts its format finds. See
+ * lineage/splitter.h.
+ *
+ * The splitter reads the file once, in blocks: it counts the newlines of
+ * each piece (so the next one knows its first line number) and, from the
+ * piece's target length on, feeds complete lines to the format's find_cut
+ * until a cut turns up. Over-long lines are skipped whole, as the source
+ * skips them, so the tail of one is never taken for a line. */
+#include <lineage/splitter.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "format.h"
+#include "limits.h"
+#include "source.h"
+#include "splitter.h"
+
+/* Larger than the longest line kept, so a block without a newline is part
+ * of an over-long line. */
+#define SPLIT_BLOCK (2u * LINEAGE_MAX_LINE_LENGTH)
+
+struct lineage_splitter {
+    char *path;
+    int fd;
+    const input_format *fmt;
+    uint64_t size, piece_bytes;
+    uint64_t pos;       /* where the next piece starts (a line start) */
+    unsigned long line; /* its first line's number */
+    char *buf;          /* SPLIT_BLOCK bytes */
+};
+
+/* Newlines in p[0..n), eight bytes at a time: for each byte b of a word,
+ * b ^ '\n' is zero exactly where b is a newline, and the high bit of
+ * ((x & 0x7f..) + 0x7f..) | x is set exactly where byte x is not zero. */
+/* Newlines in p[0..n), eight bytes at a time. For a word w, x = w ^ "\n\n.."
+ * has a zero byte exactly where w has a newline, and the high bit of
+ * ((x & 0x7f..) + 0x7f..) | x is set exactly where a byte of x is not
+ * zero; so each newline gives a 1 in its byte of `ones`. Those are summed
+ * per byte for up to 255 words, then across the bytes. */
+static uint64_t count_newlines(const char *p, size_t n)
+{
+    const uint64_t nl = 0x0a0a0a0a0a0a0a0aull, low7 = 0x7f7f7f7f7f7f7f7full;
+    const uint64_t bytes = 0x00ff00ff00ff00ffull, lanes = 0x0001000100010001ull;
+    uint64_t c = 0;
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t acc = 0;
+        for (int k = 0; k < 255 && i + 8 <= n; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t x = w ^ nl;
+            uint64_t ones = (~((((x & low7) + low7) | x)) >> 7) & 0x0101010101010101ull;
+            acc += ones;
+        }
+        uint64_t pairs = (acc & bytes) + ((acc >> 8) & bytes);
+        c += (pairs * lanes) >> 48;
+    }
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+/* Up to SPLIT_BLOCK bytes at `off`; 0 at the end or on a read error. */
+static size_t read_block(lineage_splitter *sp, uint64_t off)
+{
+    uint64_t left = sp->size > off ? sp->size - off : 0;
+    size_t want = left < SPLIT_BLOCK ? (size_t)left : SPLIT_BLOCK;
+    size_t got = 0;
+    while (got < want) {
+        ssize_t r = pread(sp->fd, sp->buf + got, want - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+/* Whether the start of the file says UTF-8 text in a format that can be
+ * cut; sets sp->fmt. */
+static int choose_format(lineage_splitter *sp, const char *format)
+{
+    size_t n = read_block(sp, 0), bom;
+    if (n < LINEAGE_SNIFF_BYTES && (uint64_t)n < sp->size)
+        return 0;
+    if (source_detect_encoding((const unsigned char *)sp->buf, n, &bom) != SOURCE_UTF8)
+        return 0;
+    size_t head = n - bom < LINEAGE_SNIFF_BYTES ? n - bom : LINEAGE_SNIFF_BYTES;
+    sp->fmt = format ? format_find(format) : format_detect(sp->buf + bom, head);
+    return sp->fmt && sp->fmt->find_cut;
+}
+
+lineage_splitter *lineage_splitter_open(const char *path, const char *format,
+                                        uint64_t piece_bytes)
+{
+    if (!path || strcmp(path, "-") == 0 || piece_bytes == 0)
+        return NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size / 2 < piece_bytes) {
+        close(fd);
+        return NULL;
+    }
+    lineage_splitter *sp = xcalloc(1, sizeof *sp);
+    sp->fd = fd;
+    sp->size = (uint64_t)st.st_size;
+    sp->piece_bytes = piece_bytes;
+    sp->line = 1;
+    sp->buf = xmalloc(SPLIT_BLOCK);
+    if (!choose_format(sp, format)) {
+        lineage_splitter_free(sp);
+        return NULL;
+    }
+    sp->path = xstrdup(path);
+    return sp;
+}
+
+/* Newlines in [from, to), read block by block; *ok cleared on a short read. */
+static uint64_t count_range(lineage_splitter *sp, uint64_t from, uint64_t to, int *ok)
+{
+    uint64_t lines = 0;
+    while (from < to) {
+        size_t n = read_block(sp, from);
+        if (n == 0) {
+            *ok = 0;
+            return lines;
+        }
+        if ((uint64_t)n > to - from)
+            n = (size_t)(to - from);
+        lines += count_newlines(sp->buf, n);
+        from += n;
+    }
+    return lines;
+}
+
+/* The first cut after `from`, or 0 when none comes before the end of the
+ * file (or a read error). `mid_line`: `from` is not a line start, so the
+ * rest of that line is skipped first. *lines gets the newlines in
+ * [from, cut). */
+static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line, uint64_t *lines)
+{
+    format_cut_state st;
+    memset(&st, 0, sizeof st);
+    int skipping = mid_line; /* inside a line that must not be fed */
+    *lines = 0;
+    for (;;) {
+        size_t n = read_block(sp, from);
+        if (n == 0)
+            return 0;
+        const char *last_nl = NULL;
+        for (size_t i = n; i > 0; i--)
+            if (sp->buf[i - 1] == '\n') {
+                last_nl = sp->buf + i - 1;
+                break;
+            }
+        if (!last_nl) {
+            /* No newline in a whole block: an over-long line, skipped. */
+            skipping = 1;
+            from += n;
+            continue;
+        }
+        size_t start = 0;
+        if (skipping) {
+            start = (size_t)((const char *)memchr(sp->buf, '\n', n) - sp->buf) + 1;
+            *lines += 1;
+            skipping = 0;
+        }
+        size_t complete = (size_t)(last_nl - sp->buf) + 1;
+        size_t cut = start + sp->fmt->find_cut(&st, sp->buf + start, complete - start);
+        *lines += count_newlines(sp->buf + start, cut - start);
+        if (cut < complete)
+            return from + cut;
+        from += complete;
+    }
+}
+
+int lineage_splitter_next(lineage_splitter *sp, lineage_piece *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!sp || sp->pos >= sp->size)
+        return 0;
+    out->offset = sp->pos;
+    out->first_line = sp->line;
+    int ok = 1;
+    uint64_t target = sp->pos + sp->piece_bytes, cut = 0, lines = 0;
+    if (target < sp->size) {
+        /* Count up to target, then look for a cut from there on. */
+        lines = count_range(sp, sp->pos, target, &ok);
+        if (ok && read_block(sp, target - 1) > 0) {
+            uint64_t after = 0;
+            cut = find_cut(sp, target, sp->buf[0] != '\n', &after);
+            lines += after;
+        }
+    }
+    if (!ok || !cut || cut >= sp->size) {
+        out->length = sp->size - sp->pos;
+        out->last = 1;
+        sp->pos = sp->size;
+        return 1;
+    }
+    out->length = cut - sp->pos;
+    sp->pos = cut;
+    sp->line += (unsigned long)lines;
+    return 1;
+}
+
+const char *lineage_splitter_get_format(const lineage_splitter *sp)
+{
+    return sp ? sp->fmt->name : NULL;
+}
+
+void lineage_splitter_free(lineage_splitter *sp)
+{
+    if (!sp)
+        return;
+    close(sp->fd);
+    free(sp->path);
+    free(sp->buf);
+    free(sp);
+}
+
+/* ---- for the reader (splitter.h) --------------------------------------- */
+
+int splitter_dup_fd(const lineage_splitter *sp, lineage_diag_list *diags)
+{
+    int fd = fcntl(sp->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        lineage_diag_add(diags, LINEAGE_ERROR, sp->path, 0, 0, NULL, 0, "cannot open: %s",
+                         strerror(errno));
+    return fd;
+}
+
+const char *splitter_path(const lineage_splitter *sp) { return sp->path; }
+const input_format *splitter_format(const lineage_splitter *sp) { return sp->fmt; }
