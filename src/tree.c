@@ -28,17 +28,47 @@ typedef struct pid_index {
     uint64_t *keys; /* their PIDs */
     size_t n;
     size_t *same_next;
+    /* Where to start bisecting: keys[bucket[b] .. bucket[b + 1]) are the
+     * keys k with (k - keys[0]) >> shift == b. For PIDs spread over their
+     * range (the usual case) a bucket holds a key or two; PIDs crafted
+     * into one bucket only bring back plain bisection. */
+    size_t *bucket;
+    size_t nbuckets;
+    unsigned shift;
 } pid_index;
+
+static void index_build_buckets(pid_index *ix)
+{
+    if (ix->n == 0)
+        return;
+    uint64_t range = ix->keys[ix->n - 1] - ix->keys[0];
+    size_t want = 1;
+    while (want < ix->n)
+        want *= 2;
+    ix->shift = 0;
+    while (ix->shift < 64 && (range >> ix->shift) >= want)
+        ix->shift++;
+    ix->nbuckets = (size_t)(range >> ix->shift) + 1;
+    ix->bucket = xmalloc((ix->nbuckets + 1) * sizeof *ix->bucket);
+    size_t i = 0;
+    for (size_t b = 0; b <= ix->nbuckets; b++) {
+        while (i < ix->n && ((ix->keys[i] - ix->keys[0]) >> ix->shift) < b)
+            i++;
+        ix->bucket[b] = i;
+    }
+}
 
 /* Position in ix->order of the first process with this PID, or NONE. */
 static size_t index_lower_bound(const pid_index *ix, uint64_t pid)
 {
-    if (ix->n == 0)
+    if (ix->n == 0 || pid < ix->keys[0] || pid > ix->keys[ix->n - 1])
         return NONE;
-    /* Branch-free bisection (a conditional move a step): every lookup
-     * takes log2(n) steps whose direction the CPU cannot predict. */
-    const uint64_t *b = ix->keys;
-    size_t len = ix->n;
+    size_t b0 = (size_t)((pid - ix->keys[0]) >> ix->shift);
+    size_t first = ix->bucket[b0], len = ix->bucket[b0 + 1] - first;
+    if (len == 0)
+        return NONE;
+    /* Branch-free bisection (a conditional move a step) in the bucket. */
+    const uint64_t *b = ix->keys + first;
     while (len > 1) {
         size_t half = len / 2;
         b += b[half - 1] < pid ? half : 0;
@@ -113,12 +143,16 @@ static void index_build(pid_index *ix, lineage_dump *d)
 {
     ix->dump = d;
     ix->n = d->nprocs;
+    ix->bucket = NULL;
+    ix->nbuckets = 0;
+    ix->shift = 0;
     ix->order = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->order);
     ix->keys = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->keys);
     ix->same_next = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *ix->same_next);
     for (size_t k = 0; k < d->nprocs; k++)
         ix->order[k] = k;
     sort_indices(ix->order, ix->keys, ix->n, d, 0);
+    index_build_buckets(ix);
     /* Runs of one PID are in listing order, so each chain is too. */
     for (size_t i = 0; i < ix->n; i++) {
         size_t k = ix->order[i];
@@ -131,6 +165,7 @@ static void index_free(pid_index *ix)
     free(ix->order);
     free(ix->keys);
     free(ix->same_next);
+    free(ix->bucket);
 }
 
 /* Writes a PID the way the dump's source prints it (hex or decimal). */

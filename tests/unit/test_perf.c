@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "strbuf.h"
 #include "model.h"
 
 #define LINE(pp, c, name) "Parent+: " #pp "--->\tChild: " #c "\tActiveThreads->0001\t" name "\n"
@@ -191,12 +192,60 @@ static void test_tree_unsorted_pids(void **state)
     lineage_session_free(s);
 }
 
+/* The PID index narrows each bisection to a bucket of the key range:
+ * PIDs spread over all 64 bits, packed in clusters far apart, and
+ * neighbours of the extremes all still find their parents. Checked
+ * against a linear search. */
+static void test_tree_bucketed_pid_index(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    uint64_t pid[N], ppid[N];
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+        if (i < 200)
+            pid[i] = x; /* anywhere */
+        else if (i < 400)
+            pid[i] = 0x100 + (uint64_t)(i - 200) * 4; /* a dense cluster near 0 */
+        else if (i < 598)
+            pid[i] = UINT64_MAX - 0x1000 + (uint64_t)(i - 400) * 8; /* one near the top */
+        else
+            pid[i] = i == 598 ? 0 : UINT64_MAX;
+        /* Mostly an earlier process, sometimes a PID nobody has. */
+        ppid[i] = i && (x % 5) ? pid[x % (uint64_t)i] : (x | 1) * 3;
+    }
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < N; i++)
+        strbuf_printf(&sb, "Parent+: 0x%llx--->\tChild: 0x%llx\tActiveThreads->1\tp%d.exe\n",
+                      (unsigned long long)ppid[i], (unsigned long long)pid[i], i);
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, sb.data);
+    assert_int_equal(d->nprocs, N);
+    for (int i = 0; i < N; i++) {
+        const lineage_process *p = find_pid(d, pid[i]);
+        assert_non_null(p);
+        int want = -1;
+        for (int j = 0; j < N && want < 0; j++)
+            if (pid[j] == ppid[i] && j != i)
+                want = j;
+        if (want < 0)
+            assert_true(p->parent == NULL || p->parent->pid != ppid[i]);
+        else
+            assert_true(p->parent && p->parent->pid == pid[want]);
+    }
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checker_same_as_check),
         cmocka_unit_test(test_kd_canonical_and_near_misses),
         cmocka_unit_test(test_tree_unsorted_pids),
+        cmocka_unit_test(test_tree_bucketed_pid_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
