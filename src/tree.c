@@ -4,7 +4,7 @@
  * parents, cycles) is documented in include/lineage/tree.h and
  * docs/tree.md. Everything here is iterative and linear in the number of
  * processes: a PID index, one pass to pick parents, one pass to cut
- * cycles, one pass to link, one walk to set depths. */
+ * cycles, one pass to link, one pass to set depths. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,12 +229,15 @@ static size_t pick_parent(const lineage_dump *d, const pid_index *ix, const line
     return live_before != NONE ? live_before : first;
 }
 
-static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0)
+/* Sets every process's link and parent; up[i] gets the index of process
+ * i's parent, or NONE when it is not linked to a process. */
+static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0, size_t *up)
 {
     for (size_t i = 0; i < d->nprocs; i++) {
         lineage_process *c = d->procs[i];
         int rejected = 0;
         size_t p;
+        up[i] = NONE;
         char pid[24], pid2[24];
         if (c->pid == c->ppid) {
             c->link = LINEAGE_LINK_SELF;
@@ -246,6 +249,7 @@ static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0)
         } else if ((p = pick_parent(d, ix, c, &rejected)) != NONE) {
             c->link = LINEAGE_LINK_PARENT;
             c->parent = d->procs[p];
+            up[i] = p;
         } else if (rejected) {
             c->link = LINEAGE_LINK_REJECTED;
             lineage_diag_add(d->diags, LINEAGE_NOTE, d->source, c->line, 0, NULL, 0,
@@ -259,34 +263,37 @@ static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0)
 }
 
 /* Walks up from every process once; a walk that meets its own stamp has
- * found a cycle, which is cut at its member listed first. */
-static void cut_cycles(lineage_dump *d)
+ * found a cycle, which is cut at its member listed first. The walks follow
+ * up[] (process indices), not the processes, so they stay in two compact
+ * arrays instead of chasing pointers across the dump. */
+static void cut_cycles(lineage_dump *d, size_t *up)
 {
     size_t *stamp = xcalloc(d->nprocs ? d->nprocs : 1, sizeof *stamp);
     for (size_t i = 0; i < d->nprocs; i++) {
         if (stamp[i])
             continue;
-        lineage_process *p = d->procs[i];
-        while (p && !stamp[p->index]) {
-            stamp[p->index] = i + 1;
-            p = p->link == LINEAGE_LINK_PARENT ? p->parent : NULL;
+        size_t j = i;
+        while (j != NONE && !stamp[j]) {
+            stamp[j] = i + 1;
+            j = up[j];
         }
-        if (!p || stamp[p->index] != i + 1)
+        if (j == NONE || stamp[j] != i + 1)
             continue;
-        lineage_process *first = p, *q = p;
-        size_t length = 0;
+        size_t first = j, q = j, length = 0;
         do {
-            q = q->parent;
+            q = up[q];
             length++;
-            if (q->index < first->index)
+            if (q < first)
                 first = q;
-        } while (q != p);
+        } while (q != j);
+        up[first] = NONE;
+        lineage_process *cut = d->procs[first];
         char pid[24];
-        lineage_diag_add(d->diags, LINEAGE_WARNING, d->source, first->line, 0, NULL, 0,
+        lineage_diag_add(d->diags, LINEAGE_WARNING, d->source, cut->line, 0, NULL, 0,
                          "parent links form a cycle of %zu processes; cut above %s, which is "
-                         "shown at the top", length, fmt_pid(d, first->pid, pid));
-        first->link = LINEAGE_LINK_CYCLE;
-        first->parent = NULL;
+                         "shown at the top", length, fmt_pid(d, cut->pid, pid));
+        cut->link = LINEAGE_LINK_CYCLE;
+        cut->parent = NULL;
     }
     free(stamp);
 }
@@ -369,20 +376,40 @@ static void link_nodes(lineage_dump *d)
     free(m.nodes);
 }
 
-/* Preorder walk over the links (no stack) giving each node its depth. */
-static void set_depths(lineage_dump *d)
+/* Each node's depth: 1 for a top (and for the ABSENT nodes), 2 for an
+ * orphan under its ABSENT node, its parent's + 1 otherwise. Computed over
+ * up[] with an explicit stack of the processes whose parent's depth is not
+ * known yet (no recursion, linear: each depth is set once), then written
+ * to the processes in listing order. The root's depth stays 0. */
+static void set_depths(lineage_dump *d, const size_t *up)
 {
-    lineage_node *root = &d->root, *n = root->first_child;
-    while (n) {
-        n->depth = n->parent->depth + 1;
-        if (n->first_child) {
-            n = n->first_child;
-            continue;
+    size_t n = d->nprocs;
+    size_t *depth = xcalloc(n ? n : 1, sizeof *depth);
+    size_t *stack = xmalloc((n ? n : 1) * sizeof *stack);
+    for (size_t i = 0; i < n; i++) {
+        size_t top = 0, j = i;
+        while (!depth[j] && up[j] != NONE && !depth[up[j]]) {
+            stack[top++] = j;
+            j = up[j];
         }
-        while (n != root && !n->next)
-            n = n->parent;
-        n = n == root ? NULL : n->next;
+        if (!depth[j]) {
+            lineage_link link = d->procs[j]->link;
+            depth[j] = up[j] != NONE ? depth[up[j]] + 1
+                       : link == LINEAGE_LINK_ORPHAN || link == LINEAGE_LINK_REJECTED ? 2
+                                                                                      : 1;
+        }
+        while (top) {
+            size_t k = stack[--top];
+            depth[k] = depth[up[k]] + 1;
+        }
     }
+    for (lineage_node *a = d->root.first_child; a; a = a->next)
+        if (a->kind == LINEAGE_NODE_ABSENT)
+            a->depth = 1;
+    for (size_t i = 0; i < n; i++)
+        d->procs[i]->node.depth = depth[i];
+    free(stack);
+    free(depth);
 }
 
 void tree_build(lineage_dump *d)
@@ -390,11 +417,13 @@ void tree_build(lineage_dump *d)
     pid_index ix;
     index_build(&ix, d);
     report_duplicates(d, &ix);
-    choose_parents(d, &ix, index_lookup(&ix, 0) != NONE);
+    size_t *up = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *up);
+    choose_parents(d, &ix, index_lookup(&ix, 0) != NONE, up);
     index_free(&ix);
-    cut_cycles(d);
+    cut_cycles(d, up);
     link_nodes(d);
-    set_depths(d);
+    set_depths(d, up);
+    free(up);
 }
 
 static int same_diag(const lineage_diag *a, const lineage_diag *b)
