@@ -24,6 +24,9 @@
 /* Larger than the longest line kept, so a block without a newline is part
  * of an over-long line. */
 #define SPLIT_BLOCK (2u * LINEAGE_MAX_LINE_LENGTH)
+/* What the search for a cut reads first; it doubles up to SPLIT_BLOCK
+ * while no line ends in what it read. */
+#define SPLIT_FIRST_READ (64u * 1024u)
 
 struct lineage_splitter {
     char *path;
@@ -66,11 +69,12 @@ static uint64_t count_newlines(const char *p, size_t n)
     return c;
 }
 
-/* Up to SPLIT_BLOCK bytes at `off`; 0 at the end or on a read error. */
-static size_t read_block(lineage_splitter *sp, uint64_t off)
+/* Up to `max` (at most SPLIT_BLOCK) bytes at `off` into sp->buf; fewer
+ * only at the end of the file or on a read error. */
+static size_t read_block(lineage_splitter *sp, uint64_t off, size_t max)
 {
     uint64_t left = sp->size > off ? sp->size - off : 0;
-    size_t want = left < SPLIT_BLOCK ? (size_t)left : SPLIT_BLOCK;
+    size_t want = left < max ? (size_t)left : max;
     size_t got = 0;
     while (got < want) {
         ssize_t r = pread(sp->fd, sp->buf + got, want - got, (off_t)(off + got));
@@ -87,7 +91,7 @@ static size_t read_block(lineage_splitter *sp, uint64_t off)
  * cut; sets sp->fmt. */
 static int choose_format(lineage_splitter *sp, const char *format)
 {
-    size_t n = read_block(sp, 0), bom;
+    size_t n = read_block(sp, 0, LINEAGE_SNIFF_BYTES), bom;
     if (n < LINEAGE_SNIFF_BYTES && (uint64_t)n < sp->size)
         return 0;
     if (source_detect_encoding((const unsigned char *)sp->buf, n, &bom) != SOURCE_UTF8)
@@ -129,7 +133,7 @@ static uint64_t count_range(lineage_splitter *sp, uint64_t from, uint64_t to, in
 {
     uint64_t lines = 0;
     while (from < to) {
-        size_t n = read_block(sp, from);
+        size_t n = read_block(sp, from, SPLIT_BLOCK);
         if (n == 0) {
             *ok = 0;
             return lines;
@@ -151,9 +155,10 @@ static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line, uint
     format_cut_state st;
     memset(&st, 0, sizeof st);
     int skipping = mid_line; /* inside a line that must not be fed */
+    size_t want = SPLIT_FIRST_READ; /* a cut is usually near: read little */
     *lines = 0;
     for (;;) {
-        size_t n = read_block(sp, from);
+        size_t n = read_block(sp, from, want);
         if (n == 0)
             return 0;
         const char *last_nl = NULL;
@@ -162,6 +167,10 @@ static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line, uint
                 last_nl = sp->buf + i - 1;
                 break;
             }
+        if (!last_nl && n == want && want < SPLIT_BLOCK) {
+            want *= 2; /* a long line: read more of it at once */
+            continue;
+        }
         if (!last_nl) {
             /* No newline in a whole block: an over-long line, skipped. */
             skipping = 1;
@@ -195,7 +204,7 @@ int lineage_splitter_next(lineage_splitter *sp, lineage_piece *out)
     if (target < sp->size) {
         /* Count up to target, then look for a cut from there on. */
         lines = count_range(sp, sp->pos, target, &ok);
-        if (ok && read_block(sp, target - 1) > 0) {
+        if (ok && read_block(sp, target - 1, 1) > 0) {
             uint64_t after = 0;
             cut = find_cut(sp, target, sp->buf[0] != '\n', &after);
             lines += after;

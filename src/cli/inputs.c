@@ -149,7 +149,7 @@ int cli_parse_jobs(const char *value)
 
 /* A large file is cut into pieces of about this size (at dump starts its
  * format can find; see lineage/splitter.h), each read by any worker. */
-#define JOBS_PIECE_BYTES (1u << 20)
+#define JOBS_PIECE_BYTES (64u << 10)
 
 /* A unit of work: a whole file, or one piece of a file. */
 typedef struct unit {

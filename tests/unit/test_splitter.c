@@ -255,6 +255,40 @@ static void over_long_lines_are_skipped_whole(void **state)
     free(seed);
 }
 
+/* The search for a cut reads the file in blocks; a line at the start of
+ * a block must be fed like any other. Here a scan starts at dump A's
+ * DUMP_HEADER line and its first block ends inside the bit-width line
+ * after A, so that line starts the next block: missed, it would let the
+ * next `.dumpdebug` (dump B, which takes A's bit width) pass for a cut. */
+static void a_line_at_a_block_start_is_not_missed(void **state)
+{
+    (void)state;
+    const size_t block = 64u * 1024u; /* the splitter's first read */
+    strbuf sb = STRBUF_INIT;
+    size_t header_at = 0;
+    for (int round = 0; round < 3; round++) {
+        strbuf_puts(&sb, "kd> .dumpdebug\n");
+        if (round == 1)
+            header_at = sb.len;
+        size_t start = sb.len;
+        strbuf_puts(&sb, "DUMP_HEADER64:\nMajorVersion        0000000f\n\n");
+        for (int i = 0; sb.len < start + block - 200; i++)
+            strbuf_printf(&sb, "Parent+: 0x%04x--->\tChild: 0x%04x\tActiveThreads->0002\tp%d.exe\n",
+                          4, 0x1000 + i * 4, i);
+        while (sb.len < start + block - 50)
+            strbuf_puts(&sb, "\n");
+        strbuf_puts(&sb, "----- 32 bit Kernel Summary Dump Analysis");
+        for (int i = 0; i < 200; i++)
+            strbuf_add(&sb, " ", 1);
+        strbuf_puts(&sb, "\nkd> .dumpdebug\n"
+                         "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n");
+    }
+    /* The first piece's target is A's DUMP_HEADER line in round 1. */
+    const uint64_t sizes[] = {header_at, 1};
+    assert_true(same_in_pieces(sb.data, sb.len, sizes, 2) >= 2);
+    strbuf_release(&sb);
+}
+
 static void files_read_whole(void **state)
 {
     (void)state;
@@ -301,6 +335,7 @@ int main(void)
         cmocka_unit_test(crlf_and_bom_read_the_same),
         cmocka_unit_test(a_bit_width_carried_into_the_next_dump_blocks_the_cut),
         cmocka_unit_test(over_long_lines_are_skipped_whole),
+        cmocka_unit_test(a_line_at_a_block_start_is_not_missed),
         cmocka_unit_test(files_read_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
