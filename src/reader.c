@@ -153,8 +153,13 @@ lineage_status lineage_reader_open_piece(lineage_session *session, const lineage
     int fd = splitter_dup_fd(sp, r->diags);
     if (fd < 0)
         return LINEAGE_E_IO;
-    r->src = source_open_range(fd, splitter_path(sp), piece->offset, piece->length,
-                               piece->first_line);
+    uint64_t offset = piece->offset, length = piece->length;
+    if (offset == 0) {
+        size_t bom = splitter_bom(sp);
+        offset += bom;
+        length = length > bom ? length - bom : 0;
+    }
+    r->src = source_open_range(fd, splitter_path(sp), offset, length, piece->first_line);
     r->fmt = splitter_format(sp);
     r->parser = r->fmt->open(r->session, r->src, r->diags);
     return LINEAGE_OK;

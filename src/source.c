@@ -65,11 +65,10 @@ source *source_open_range(int fd, const char *name, uint64_t offset, uint64_t le
     s->range_pos = offset;
     s->range_end = offset + length;
     s->line = first_line ? first_line - 1 : 0;
-    if (offset > 0) {
-        /* Mid-file: the encoding was settled at the start of the file. */
-        s->detected = 1;
-        s->enc = SOURCE_UTF8;
-    }
+    /* The caller settled the encoding over the start of the whole file: a
+     * piece's own first bytes could suggest another. */
+    s->detected = 1;
+    s->enc = SOURCE_UTF8;
     return s;
 }
 

@@ -33,6 +33,7 @@ struct lineage_splitter {
     int fd;
     const input_format *fmt;
     uint64_t size, piece_bytes;
+    size_t bom;         /* length of the UTF-8 byte-order mark, if any */
     uint64_t pos;       /* where the next piece starts (a line start) */
     unsigned long line; /* its first line's number */
     char *buf;          /* SPLIT_BLOCK bytes */
@@ -94,8 +95,10 @@ static int choose_format(lineage_splitter *sp, const char *format)
     size_t n = read_block(sp, 0, LINEAGE_SNIFF_BYTES), bom;
     if (n < LINEAGE_SNIFF_BYTES && (uint64_t)n < sp->size)
         return 0;
+    /* As a reader of the whole file decides, from the same bytes. */
     if (source_detect_encoding((const unsigned char *)sp->buf, n, &bom) != SOURCE_UTF8)
         return 0;
+    sp->bom = bom;
     size_t head = n - bom < LINEAGE_SNIFF_BYTES ? n - bom : LINEAGE_SNIFF_BYTES;
     sp->fmt = format ? format_find(format) : format_detect(sp->buf + bom, head);
     return sp->fmt && sp->fmt->find_cut;
@@ -249,4 +252,5 @@ int splitter_dup_fd(const lineage_splitter *sp, lineage_diag_list *diags)
 }
 
 const char *splitter_path(const lineage_splitter *sp) { return sp->path; }
+size_t splitter_bom(const lineage_splitter *sp) { return sp->bom; }
 const input_format *splitter_format(const lineage_splitter *sp) { return sp->fmt; }
