@@ -144,22 +144,14 @@ lineage_status lineage_reader_open_memory(lineage_session *session, const char *
 }
 
 lineage_status lineage_reader_open_piece(lineage_session *session, const lineage_splitter *sp,
-                                         const lineage_piece *piece, lineage_reader **out)
+                                         const char *data, size_t len, unsigned long first_line,
+                                         lineage_reader **out)
 {
-    if (!session || !sp || !piece || !out)
+    if (!session || !sp || (!data && len) || !out)
         return LINEAGE_E_ARG;
     lineage_reader *r = reader_alloc(session);
     *out = r;
-    int fd = splitter_dup_fd(sp, r->diags);
-    if (fd < 0)
-        return LINEAGE_E_IO;
-    uint64_t offset = piece->offset, length = piece->length;
-    if (offset == 0) {
-        size_t bom = splitter_bom(sp);
-        offset += bom;
-        length = length > bom ? length - bom : 0;
-    }
-    r->src = source_open_range(fd, splitter_path(sp), offset, length, piece->first_line);
+    r->src = source_open_piece(splitter_path(sp), data ? data : "", len, first_line);
     r->fmt = splitter_format(sp);
     r->parser = r->fmt->open(r->session, r->src, r->diags);
     return LINEAGE_OK;

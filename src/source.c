@@ -15,8 +15,6 @@
 struct source {
     char *name;
     int fd;               /* -1 for memory sources */
-    int ranged;           /* fd is read with pread from range_pos to range_end */
-    uint64_t range_pos, range_end;
     const char *mem;      /* memory sources: the whole input */
     size_t mem_len, mem_pos;
     int zero_copy;        /* memory + UTF-8: lines point into mem */
@@ -56,19 +54,17 @@ source *source_open_path(const char *path, lineage_diag_list *diags)
     return s;
 }
 
-source *source_open_range(int fd, const char *name, uint64_t offset, uint64_t length,
-                           unsigned long first_line)
+source *source_open_piece(const char *name, const char *data, size_t len,
+                          unsigned long first_line)
 {
-    source *s = source_alloc(name);
-    s->fd = fd;
-    s->ranged = 1;
-    s->range_pos = offset;
-    s->range_end = offset + length;
-    s->line = first_line ? first_line - 1 : 0;
-    /* The caller settled the encoding over the start of the whole file: a
-     * piece's own first bytes could suggest another. */
+    source *s = source_open_memory(name, data, len);
+    /* The encoding was settled over the start of the whole file. */
     s->detected = 1;
     s->enc = SOURCE_UTF8;
+    s->zero_copy = 1;
+    s->rd = data;
+    s->end = len;
+    s->line = first_line ? first_line - 1 : 0;
     return s;
 }
 
@@ -109,12 +105,8 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
         s->raw_bytes += n;
         return (ssize_t)n;
     }
-    if (s->ranged && n > s->range_end - s->range_pos)
-        n = (size_t)(s->range_end - s->range_pos);
     for (;;) {
-        ssize_t r = s->ranged ? pread(s->fd, dst, n, (off_t)s->range_pos) : read(s->fd, dst, n);
-        if (r >= 0 && s->ranged)
-            s->range_pos += (uint64_t)r;
+        ssize_t r = read(s->fd, dst, n);
         if (r >= 0) {
             s->raw_bytes += (uint64_t)r;
             return r;

@@ -33,12 +33,10 @@ source_encoding source_detect_encoding(const unsigned char *p, size_t n, size_t 
 /* Opens a file ("-" = standard input). NULL on failure, with a diagnostic
  * added to diags. */
 source *source_open_path(const char *path, lineage_diag_list *diags);
-/* Reads `length` bytes of the open file `fd` from `offset` (with pread, so
- * several sources may share one file description), numbering lines from
- * `first_line`. Takes ownership of fd. The bytes are taken to be UTF-8
- * without a BOM: the caller recognised the encoding at the start of the
- * file (source_detect_encoding) and starts after any BOM. */
-source *source_open_range(int fd, const char *name, uint64_t offset, uint64_t length,
+/* Reads one piece of a file from caller-owned memory (see source_open_
+ * memory), as UTF-8 without a BOM (the caller recognised the encoding at
+ * the start of the file), numbering lines from `first_line`. */
+source *source_open_piece(const char *name, const char *data, size_t len,
                           unsigned long first_line);
 /* Reads from caller-owned memory, which must outlive the source. */
 source *source_open_memory(const char *name, const char *data, size_t len);

@@ -1,15 +1,17 @@
 /* Cutting one file into pieces at the cuts its format finds. See
  * lineage/splitter.h.
  *
- * The splitter reads the file once, in blocks: it counts the newlines of
- * each piece (so the next one knows its first line number) and, from the
- * piece's target length on, feeds complete lines to the format's find_cut
- * until a cut turns up. Over-long lines are skipped whole, as the source
- * skips them, so the tail of one is never taken for a line. */
+ * Finding the next cut reads only around a piece's target length: complete
+ * lines from there are fed to the format's find_cut until a cut turns up.
+ * Over-long lines are skipped whole, as the source skips them, so the
+ * tail of one is never taken for a line. Lines are counted by whoever
+ * reads a piece (lineage_splitter_read_piece), not here, so the file is
+ * read once in all. */
 #include <lineage/splitter.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,13 +37,9 @@ struct lineage_splitter {
     uint64_t size, piece_bytes;
     size_t bom;         /* length of the UTF-8 byte-order mark, if any */
     uint64_t pos;       /* where the next piece starts (a line start) */
-    unsigned long line; /* its first line's number */
     char *buf;          /* SPLIT_BLOCK bytes */
 };
 
-/* Newlines in p[0..n), eight bytes at a time: for each byte b of a word,
- * b ^ '\n' is zero exactly where b is a newline, and the high bit of
- * ((x & 0x7f..) + 0x7f..) | x is set exactly where byte x is not zero. */
 /* Newlines in p[0..n), eight bytes at a time. For a word w, x = w ^ "\n\n.."
  * has a zero byte exactly where w has a newline, and the high bit of
  * ((x & 0x7f..) + 0x7f..) | x is set exactly where a byte of x is not
@@ -121,7 +119,6 @@ lineage_splitter *lineage_splitter_open(const char *path, const char *format,
     sp->fd = fd;
     sp->size = (uint64_t)st.st_size;
     sp->piece_bytes = piece_bytes;
-    sp->line = 1;
     sp->buf = xmalloc(SPLIT_BLOCK);
     if (!choose_format(sp, format)) {
         lineage_splitter_free(sp);
@@ -131,35 +128,15 @@ lineage_splitter *lineage_splitter_open(const char *path, const char *format,
     return sp;
 }
 
-/* Newlines in [from, to), read block by block; *ok cleared on a short read. */
-static uint64_t count_range(lineage_splitter *sp, uint64_t from, uint64_t to, int *ok)
-{
-    uint64_t lines = 0;
-    while (from < to) {
-        size_t n = read_block(sp, from, SPLIT_BLOCK);
-        if (n == 0) {
-            *ok = 0;
-            return lines;
-        }
-        if ((uint64_t)n > to - from)
-            n = (size_t)(to - from);
-        lines += count_newlines(sp->buf, n);
-        from += n;
-    }
-    return lines;
-}
-
 /* The first cut after `from`, or 0 when none comes before the end of the
  * file (or a read error). `mid_line`: `from` is not a line start, so the
- * rest of that line is skipped first. *lines gets the newlines in
- * [from, cut). */
-static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line, uint64_t *lines)
+ * rest of that line is skipped first. */
+static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line)
 {
     format_cut_state st;
     memset(&st, 0, sizeof st);
     int skipping = mid_line; /* inside a line that must not be fed */
     size_t want = SPLIT_FIRST_READ; /* a cut is usually near: read little */
-    *lines = 0;
     for (;;) {
         size_t n = read_block(sp, from, want);
         if (n == 0)
@@ -183,12 +160,10 @@ static uint64_t find_cut(lineage_splitter *sp, uint64_t from, int mid_line, uint
         size_t start = 0;
         if (skipping) {
             start = (size_t)((const char *)memchr(sp->buf, '\n', n) - sp->buf) + 1;
-            *lines += 1;
             skipping = 0;
         }
         size_t complete = (size_t)(last_nl - sp->buf) + 1;
         size_t cut = start + sp->fmt->find_cut(&st, sp->buf + start, complete - start);
-        *lines += count_newlines(sp->buf + start, cut - start);
         if (cut < complete)
             return from + cut;
         from += complete;
@@ -201,19 +176,10 @@ int lineage_splitter_next(lineage_splitter *sp, lineage_piece *out)
     if (!sp || sp->pos >= sp->size)
         return 0;
     out->offset = sp->pos;
-    out->first_line = sp->line;
-    int ok = 1;
-    uint64_t target = sp->pos + sp->piece_bytes, cut = 0, lines = 0;
-    if (target < sp->size) {
-        /* Count up to target, then look for a cut from there on. */
-        lines = count_range(sp, sp->pos, target, &ok);
-        if (ok && read_block(sp, target - 1, 1) > 0) {
-            uint64_t after = 0;
-            cut = find_cut(sp, target, sp->buf[0] != '\n', &after);
-            lines += after;
-        }
-    }
-    if (!ok || !cut || cut >= sp->size) {
+    uint64_t target = sp->pos + sp->piece_bytes, cut = 0;
+    if (target < sp->size && read_block(sp, target - 1, 1) > 0)
+        cut = find_cut(sp, target, sp->buf[0] != '\n');
+    if (!cut || cut >= sp->size) {
         out->length = sp->size - sp->pos;
         out->last = 1;
         sp->pos = sp->size;
@@ -221,8 +187,47 @@ int lineage_splitter_next(lineage_splitter *sp, lineage_piece *out)
     }
     out->length = cut - sp->pos;
     sp->pos = cut;
-    sp->line += (unsigned long)lines;
     return 1;
+}
+
+lineage_status lineage_splitter_read_piece(const lineage_splitter *sp, const lineage_piece *piece,
+                                           char **data, size_t *len, unsigned long *lines,
+                                           lineage_diag_list *diags)
+{
+    *data = NULL;
+    *len = 0;
+    *lines = 0;
+    if (!sp || !piece || piece->length > SIZE_MAX)
+        return LINEAGE_E_ARG;
+    /* The first piece starts after the file's BOM: its reader takes the
+     * encoding the splitter decided over the start of the whole file. */
+    uint64_t off = piece->offset, n = piece->length;
+    if (off == 0) {
+        off = sp->bom < n ? sp->bom : n;
+        n -= off;
+    }
+    char *buf = malloc(n ? (size_t)n : 1);
+    if (!buf)
+        return LINEAGE_E_NOMEM;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(sp->fd, buf + got, (size_t)n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            lineage_diag_add(diags, LINEAGE_ERROR, sp->path, 0, 0, NULL, 0, "read error: %s",
+                             strerror(errno));
+            free(buf);
+            return LINEAGE_E_IO;
+        }
+        if (r == 0)
+            break; /* the file shrank: read what is there */
+        got += (size_t)r;
+    }
+    *data = buf;
+    *len = got;
+    *lines = (unsigned long)count_newlines(buf, got);
+    return LINEAGE_OK;
 }
 
 const char *lineage_splitter_get_format(const lineage_splitter *sp)
@@ -242,15 +247,5 @@ void lineage_splitter_free(lineage_splitter *sp)
 
 /* ---- for the reader (splitter.h) --------------------------------------- */
 
-int splitter_dup_fd(const lineage_splitter *sp, lineage_diag_list *diags)
-{
-    int fd = fcntl(sp->fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0)
-        lineage_diag_add(diags, LINEAGE_ERROR, sp->path, 0, 0, NULL, 0, "cannot open: %s",
-                         strerror(errno));
-    return fd;
-}
-
 const char *splitter_path(const lineage_splitter *sp) { return sp->path; }
-size_t splitter_bom(const lineage_splitter *sp) { return sp->bom; }
 const input_format *splitter_format(const lineage_splitter *sp) { return sp->fmt; }

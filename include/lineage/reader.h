@@ -48,12 +48,14 @@ LINEAGE_API lineage_status lineage_reader_open_memory(lineage_session *session,
                                                       lineage_reader **out);
 
 /** A reader over one piece of a file cut by `splitter` (which must
- * outlive the reader), in the splitter's format. Its dumps are numbered
- * from 1 within the piece; its line numbers are the file's. Fails like
- * lineage_reader_open when the file cannot be opened again. */
+ * outlive the reader), in the splitter's format: the `len` bytes at `data`
+ * that lineage_splitter_read_piece gave (kept alive by the caller until
+ * the reader is freed), with lines numbered from `first_line`. Its dumps
+ * are numbered from 1 within the piece. */
 LINEAGE_API lineage_status lineage_reader_open_piece(lineage_session *session,
                                                      const lineage_splitter *splitter,
-                                                     const lineage_piece *piece,
+                                                     const char *data, size_t len,
+                                                     unsigned long first_line,
                                                      lineage_reader **out);
 
 /** The next dump, normalized into a tree, in *out (the caller frees it);

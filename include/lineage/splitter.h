@@ -1,19 +1,28 @@
 /* Cutting one large file into pieces that can be read at the same time.
  *
  * A listing of many dumps can be cut at the lines where a dump starts and
- * no state of the parser crosses over. Each piece is then read by a reader
- * of its own (lineage_reader_open_piece), typically on another thread with
- * a session of its own, and gives exactly the dumps, lines and
- * diagnostics one reader over the whole file would give, except that dump
- * numbers restart at 1 in every piece: add the number of dumps in the
- * pieces before (lineage_dump_set_index). Diagnostics outside dumps are
- * per piece; merge them in piece order (lineage_reader_take_diags).
+ * no state of the parser crosses over. Each piece is then read into memory
+ * (lineage_splitter_read_piece, which also counts its lines) and parsed by
+ * a reader of its own (lineage_reader_open_piece), typically on another
+ * thread with a session of its own. It gives exactly the dumps, lines and
+ * diagnostics one reader over the whole file would give, provided its
+ * lines are numbered after those of the pieces before (first_line is 1 +
+ * the lines of the pieces before) and its dumps too (lineage_dump_set_index:
+ * readers count dumps from 1). Diagnostics outside dumps are per piece;
+ * merge them in piece order (lineage_reader_take_diags).
  *
- *   lineage_splitter *sp = lineage_splitter_open(path, NULL, 4 << 20);
+ *   lineage_splitter *sp = lineage_splitter_open(path, NULL, 64 << 10);
  *   if (!sp) ... read the file whole with lineage_reader_open ...
  *   lineage_piece piece;
- *   while (lineage_splitter_next(sp, &piece)) ... hand the piece out ...
- *   lineage_splitter_free(sp);   (after every reader of its pieces is freed)
+ *   unsigned long line = 1;
+ *   while (lineage_splitter_next(sp, &piece)) {
+ *       char *data; size_t len; unsigned long lines;
+ *       lineage_splitter_read_piece(sp, &piece, &data, &len, &lines, diags);
+ *       lineage_reader_open_piece(session, sp, data, len, line, &reader);
+ *       ... read its dumps, free the reader, then free(data) ...
+ *       line += lines;
+ *   }
+ *   lineage_splitter_free(sp);
  *
  * Only formats whose dumps have an unambiguous start are cut (the kd
  * listing); only regular files of UTF-8 text. */
@@ -23,7 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <lineage/diag.h>
 #include <lineage/export.h>
+#include <lineage/status.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,8 +45,7 @@ typedef struct lineage_splitter lineage_splitter;
 /** A byte range of the file that starts at a line start. */
 typedef struct lineage_piece {
     uint64_t offset, length;
-    unsigned long first_line; /**< the number of the piece's first line (1-based) */
-    int last;                 /**< the piece reaches the end of the file */
+    int last; /**< the piece reaches the end of the file */
 } lineage_piece;
 
 /** A splitter over `path` in pieces of at least `piece_bytes` (each piece
@@ -47,10 +57,20 @@ LINEAGE_API lineage_splitter *lineage_splitter_open(const char *path, const char
                                                     uint64_t piece_bytes);
 
 /** The next piece in *out: 1, or 0 after the last. Pieces come in file
- * order and cover the file. Reads the file up to the next cut (counting
- * lines); after a read error the rest of the file is one piece, whose
- * reader then reports the error. */
+ * order and cover the file. Reads the file from the piece's target length
+ * to the next cut; after a read error the rest of the file is one piece.
+ * Not thread-safe (one caller at a time). */
 LINEAGE_API int lineage_splitter_next(lineage_splitter *splitter, lineage_piece *out);
+
+/** Reads a piece into memory: *data (malloc'd; the caller frees it after
+ * the piece's reader) holds *len bytes, the first piece without the file's
+ * byte-order mark, and *lines is the number of newlines in them. Safe to
+ * call from several threads at once. Returns LINEAGE_E_IO (with an error
+ * in diags) on a read error, LINEAGE_E_NOMEM when memory runs out. */
+LINEAGE_API lineage_status lineage_splitter_read_piece(const lineage_splitter *splitter,
+                                                       const lineage_piece *piece, char **data,
+                                                       size_t *len, unsigned long *lines,
+                                                       lineage_diag_list *diags);
 
 /** The format the pieces are read in ("kd"). */
 LINEAGE_API const char *lineage_splitter_get_format(const lineage_splitter *splitter);

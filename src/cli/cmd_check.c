@@ -115,16 +115,43 @@ static int on_option(void *p, int id, const char *value)
 
 static int put(check_ctx *c, const char *s) { return fputs(s, c->out) != EOF; }
 
-static int check_dump(void *p, const lineage_dump *d)
+/* What checking one dump found, kept until it is printed. */
+typedef struct check_result {
+    lineage_findings *findings;
+    lineage_diag_list *diags;
+    lineage_status status;
+} check_result;
+
+/* Checks dump d against the rules (the part of check_dump that walks the
+ * dump: with -j, done while the dump is still in the cache, even when its
+ * number, which the output shows, is not known yet). */
+static void *check_analyze(void *p, const lineage_dump *d)
 {
     check_ctx *c = p;
-    lineage_findings *f = lineage_findings_new();
-    lineage_diag_list *diags = lineage_diag_list_new();
-    lineage_status st = lineage_checker_check(c->checker, d, f, diags);
-    cli_print_diags_to(c->err, diags);
-    lineage_diag_list_free(diags);
-    if (st != LINEAGE_OK)
+    check_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL; /* check_render reports it */
+    r->findings = lineage_findings_new();
+    r->diags = lineage_diag_list_new();
+    r->status = lineage_checker_check(c->checker, d, r->findings, r->diags);
+    return r;
+}
+
+/* Prints what check_analyze found and frees it. */
+static int check_render(void *p, const lineage_dump *d, void *result)
+{
+    check_ctx *c = p;
+    check_result *r = result;
+    if (!r) {
+        fputs("lineage: out of memory\n", c->err);
+        return EXIT_INPUT;
+    }
+    lineage_findings *f = r->findings;
+    cli_print_diags_to(c->err, r->diags);
+    lineage_diag_list_free(r->diags);
+    if (r->status != LINEAGE_OK)
         c->rule_errors = 1;
+    free(r);
     if (lineage_findings_count_at_least(f, c->fail_on))
         c->failed_findings = 1;
     int ok;
@@ -146,6 +173,11 @@ static int check_dump(void *p, const lineage_dump *d)
         return EXIT_INPUT;
     }
     return EXIT_CLEAN;
+}
+
+static int check_dump(void *p, const lineage_dump *d)
+{
+    return check_render(p, d, check_analyze(p, d));
 }
 
 /* ---- -j: worker contexts ---------------------------------------------- */
@@ -244,7 +276,7 @@ int cmd_check(int argc, char **argv)
          * (see inputs.c); the flags they raise are merged after. */
         check_ctx *shared = &c;
         cli_jobs jobs = {shared, worker_new, worker_free, worker_output, check_dump,
-                         c.json ? 2 : 1};
+                         c.json ? 2 : 1, check_analyze, check_render};
         rc = cli_read_inputs_jobs(files, nfiles, &c.input, &jobs, &c.printed);
     } else {
         c.checker = lineage_checker_new(set);

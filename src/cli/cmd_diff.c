@@ -285,7 +285,8 @@ int cmd_diff(int argc, char **argv)
         } else if (c.input.jobs > 1) {
             c.base_files = base_files;
             c.nbase = nbase;
-            cli_jobs jobs = {&c, worker_new, worker_free, worker_output, diff_one, c.json ? 0 : 1};
+            cli_jobs jobs = {&c, worker_new, worker_free, worker_output, diff_one, c.json ? 0 : 1,
+                             NULL, NULL};
             rc = cli_read_inputs_jobs(suspects, nsuspects, &c.input, &jobs, &c.printed);
         } else {
             rc = cli_read_inputs(session, suspects, nsuspects, &c.input, diff_one, &c);

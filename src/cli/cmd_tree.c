@@ -154,7 +154,8 @@ int cmd_tree(int argc, char **argv)
     if (c.scan) {
         rc = cli_read_with_scan(session, files[0], c.scan, &c.input, print_dump, &c);
     } else if (c.input.jobs > 1) {
-        cli_jobs jobs = {&c, worker_new, worker_free, worker_output, print_dump, c.dot ? 0 : 1};
+        cli_jobs jobs = {&c, worker_new, worker_free, worker_output, print_dump, c.dot ? 0 : 1,
+                         NULL, NULL};
         rc = cli_read_inputs_jobs(files, nfiles, &c.input, &jobs, &c.printed);
     } else
         rc = cli_read_inputs(session, files, nfiles, &c.input, print_dump, &c);

@@ -162,6 +162,8 @@ typedef struct unit {
     size_t outlen, errlen;
     file_result res;
     lineage_diag_list *outside; /* pieces: diagnostics outside dumps */
+    int counted;          /* lines_end is known */
+    unsigned long lines_end; /* newlines of the file up to the end of this unit */
     int numbered;         /* dumps_end is known */
     unsigned dumps_end;   /* dumps of the file up to the end of this unit */
     int done;
@@ -274,12 +276,14 @@ static int take_unit(pool *p)
  * counted its own; -1 when the run stopped first. */
 static long dumps_before(pool *p, int i)
 {
-    if (p->units[i].piece == 1)
-        return 0;
+    /* Under the lock throughout: another worker may be growing units[]. */
     pthread_mutex_lock(&p->mu);
-    while (!p->stop && !p->units[i - 1].numbered)
-        pthread_cond_wait(&p->cv, &p->mu);
-    long n = p->stop ? -1 : (long)p->units[i - 1].dumps_end;
+    long n = 0;
+    if (p->units[i].piece > 1) {
+        while (!p->stop && !p->units[i - 1].numbered)
+            pthread_cond_wait(&p->cv, &p->mu);
+        n = p->stop ? -1 : (long)p->units[i - 1].dumps_end;
+    }
     pthread_mutex_unlock(&p->mu);
     return n;
 }
@@ -298,29 +302,60 @@ static long number_piece(pool *p, int i, size_t n)
     return base;
 }
 
+/* Counts unit i's `lines` newlines after those of the pieces before, so
+ * the next piece can number its lines; returns the number of unit i's
+ * first line, or 0 when the run stopped first. Every piece calls it
+ * exactly once, right after reading its bytes, so the waits are short. */
+static unsigned long count_piece(pool *p, int i, unsigned long lines)
+{
+    pthread_mutex_lock(&p->mu);
+    unsigned long before = 0;
+    if (p->units[i].piece > 1) {
+        while (!p->stop && !p->units[i - 1].counted)
+            pthread_cond_wait(&p->cv, &p->mu);
+        before = p->units[i - 1].lines_end;
+    }
+    unsigned long first = p->stop ? 0 : before + 1;
+    p->units[i].counted = 1;
+    p->units[i].lines_end = before + lines;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return first;
+}
+
 /* Dumps before unit i when already known (the piece before has counted
  * its own), else -1. */
 static long dumps_before_now(pool *p, int i)
 {
-    if (p->units[i].piece == 1)
-        return 0;
     pthread_mutex_lock(&p->mu);
-    long n = p->units[i - 1].numbered ? (long)p->units[i - 1].dumps_end : -1;
+    long n = p->units[i].piece == 1      ? 0
+             : p->units[i - 1].numbered ? (long)p->units[i - 1].dumps_end
+                                        : -1;
     pthread_mutex_unlock(&p->mu);
     return n;
 }
 
+/* A dump of a piece kept until its number is known, with what the
+ * subcommand's analyze step found in it (or NULL). */
+typedef struct kept_dump {
+    lineage_dump *dump;
+    void *analysis;
+} kept_dump;
+
 /* Numbers dump d as the file's dump `index` and handles it as read_file
- * would; returns the exit code it gives. */
-static int handle_dump(pool *p, void *ctx, FILE *err, unit *u, lineage_dump *d, unsigned index)
+ * would (rendering `k`'s analysis when there is one); returns the exit
+ * code it gives. */
+static int handle_dump(pool *p, void *ctx, FILE *err, unit *u, kept_dump *k, unsigned index)
 {
     int status = EXIT_CLEAN;
+    lineage_dump *d = k->dump;
     lineage_dump_set_index(d, index);
     u->res.dumps++;
     u->res.problems += cli_print_diags_to(err, lineage_dump_get_diags(d));
     if (lineage_diag_list_count_at_least(lineage_dump_get_diags(d), LINEAGE_ERROR))
         status = EXIT_INPUT;
-    int rc = p->jobs->dump(ctx, d);
+    int rc = p->jobs->analyze ? p->jobs->render(ctx, d, k->analysis) : p->jobs->dump(ctx, d);
+    k->analysis = NULL;
     return rc > status ? rc : status;
 }
 
@@ -332,24 +367,32 @@ static int handle_dump(pool *p, void *ctx, FILE *err, unit *u, lineage_dump *d, 
  * order. */
 static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE *err, unit *u)
 {
+    const lineage_splitter *sp = p->splitters[u->file];
     lineage_reader *r = NULL;
-    lineage_dump **kept = NULL;
+    kept_dump *kept = NULL;
     size_t n = 0, cap = 0;
     int status = EXIT_CLEAN;
-    long base = dumps_before_now(p, i);
+    char *data = NULL;
+    size_t len = 0;
+    unsigned long lines = 0;
     u->outside = lineage_diag_list_new();
-    lineage_status st = lineage_reader_open_piece(session, p->splitters[u->file], &u->range, &r);
+    lineage_status st = lineage_splitter_read_piece(sp, &u->range, &data, &len, &lines, u->outside);
+    unsigned long first_line = count_piece(p, i, lines);
+    long base = dumps_before_now(p, i);
+    if (st == LINEAGE_OK && first_line)
+        st = lineage_reader_open_piece(session, sp, data, len, first_line, &r);
     lineage_dump *d = NULL;
-    while (st == LINEAGE_OK && (st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
+    while (r && st == LINEAGE_OK && (st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
         if (base >= 0) {
-            int rc = handle_dump(p, ctx, err, u, d, (unsigned)base + (unsigned)++n);
+            kept_dump now = {d, p->jobs->analyze ? p->jobs->analyze(ctx, d) : NULL};
+            int rc = handle_dump(p, ctx, err, u, &now, (unsigned)base + (unsigned)++n);
             status = rc > status ? rc : status;
             lineage_dump_free(d);
             continue;
         }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            lineage_dump **grown = realloc(kept, ncap * sizeof *grown);
+            kept_dump *grown = realloc(kept, ncap * sizeof *grown);
             if (!grown) {
                 lineage_dump_free(d);
                 st = LINEAGE_E_NOMEM;
@@ -358,24 +401,38 @@ static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE 
             kept = grown;
             cap = ncap;
         }
-        kept[n++] = d;
+        kept[n].dump = d;
+        kept[n].analysis = p->jobs->analyze ? p->jobs->analyze(ctx, d) : NULL;
+        n++;
     }
     if (st != LINEAGE_OK)
         status = EXIT_INPUT;
     u->res.bytes = u->range.length;
     lineage_reader_take_diags(r, u->outside);
     lineage_reader_free(r);
+    if (!first_line)
+        n = 0; /* the run stopped: nothing was read */
 
     int streamed = base >= 0;
     base = number_piece(p, i, n);
     for (size_t k = 0; k < n && !streamed; k++) {
         if (base >= 0) {
-            int rc = handle_dump(p, ctx, err, u, kept[k], (unsigned)base + (unsigned)k + 1);
+            int rc = handle_dump(p, ctx, err, u, &kept[k], (unsigned)base + (unsigned)k + 1);
             status = rc > status ? rc : status;
+        } else if (kept[k].analysis) {
+            /* The run stopped: render into the void to free the analysis. */
+            FILE *sink = fopen("/dev/null", "w");
+            if (sink) {
+                p->jobs->set_output(ctx, sink, sink);
+                p->jobs->render(ctx, kept[k].dump, kept[k].analysis);
+                p->jobs->set_output(ctx, NULL, NULL);
+                fclose(sink);
+            }
         }
-        lineage_dump_free(kept[k]);
+        lineage_dump_free(kept[k].dump);
     }
     free(kept);
+    free(data);
     return status;
 }
 
@@ -396,8 +453,12 @@ static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u
         u->out = u->err = NULL;
         u->outlen = u->errlen = 0;
         u->res.rc = EXIT_INPUT;
-        if (u->piece)
-            number_piece(p, i, 0); /* the pieces after still need a number */
+        if (u->piece) {
+            /* The pieces after still wait for these counts; the run fails
+             * (EXIT_INPUT) with the line numbers after this piece off. */
+            count_piece(p, i, 0);
+            number_piece(p, i, 0);
+        }
         return;
     }
     p->jobs->set_output(ctx, out, err);
@@ -557,13 +618,15 @@ int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
         memset(&u, 0, sizeof u);
         if (have)
             u = p.units[i];
-        int more_files = p.next_file < nfiles || p.cutting >= 0;
+        /* Read while locked: workers may be growing units[]. */
+        int unread = -1;
+        if (!have && p.live == 0 && (p.next_file < nfiles || p.cutting >= 0 || i < p.nunits))
+            unread = i < p.nunits ? p.units[i].file : p.next_file;
         pthread_mutex_unlock(&p.mu);
         if (!have) {
-            if (p.live == 0 && (more_files || i < p.nunits)) {
+            if (unread >= 0) {
                 progress_clear(&pg);
-                cli_error("every worker thread stopped before reading %s",
-                          files[i < p.nunits ? p.units[i].file : p.next_file]);
+                cli_error("every worker thread stopped before reading %s", files[unread]);
                 status = EXIT_INPUT;
             }
             break;

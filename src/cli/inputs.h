@@ -47,6 +47,13 @@ typedef struct cli_jobs {
     /* Bytes the dump callback writes before each dump but the first (a
      * separator): dropped from the first output the run prints. */
     size_t separator;
+    /* Optional, both or neither: `dump` in two steps. A dump of a piece
+     * whose number is not known yet is analyzed as soon as it is read
+     * (while it is in the cache) and rendered, numbered, later; render
+     * frees what analyze returned. dump(d) must equal
+     * render(d, analyze(d)). */
+    void *(*analyze)(void *worker, const lineage_dump *dump);
+    int (*render)(void *worker, const lineage_dump *dump, void *analysis);
 } cli_jobs;
 
 /* As cli_read_inputs, with options->jobs workers over the files, each file

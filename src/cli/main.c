@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 
@@ -39,8 +42,23 @@ static void usage(FILE *out)
           out);
 }
 
+/* Each dump's memory is freed when the dump is done and the next dump
+ * needs about as much again. glibc hands large blocks back to the kernel
+ * and trims worker threads' heaps as soon as they are free, so every dump
+ * paid for faulting its pages in anew (a fifth of the CPU time of `check
+ * -j 2` on a large file). Keeping up to a few dumps' worth of freed
+ * memory for reuse costs no more at the peak. */
+static void tune_malloc(void)
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    tune_malloc();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -98,16 +98,29 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
     while (lineage_splitter_next(sp, &piece)) {
         assert_int_equal(piece.offset, at);
         assert_true(piece.length > 0);
-        assert_int_equal(piece.first_line, line);
+        assert_true(at == 0 || data[at - 1] == '\n');
+        unsigned long newlines = 0;
         for (uint64_t i = at; i < at + piece.length; i++)
-            line += data[i] == '\n';
+            newlines += data[i] == '\n';
         at += piece.length;
         assert_int_equal(piece.last, at == len);
         (*npieces)++;
 
+        char *bytes = NULL;
+        size_t nbytes = 0;
+        unsigned long counted = 0;
+        assert_int_equal(lineage_splitter_read_piece(sp, &piece, &bytes, &nbytes, &counted, outside),
+                         LINEAGE_OK);
+        assert_int_equal(counted, newlines);
+        size_t bom = piece.offset == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+        assert_int_equal(nbytes, piece.length - bom);
+        assert_memory_equal(bytes, data + piece.offset + bom, nbytes);
+
         lineage_session *session = lineage_session_new();
         lineage_reader *r = NULL;
-        assert_int_equal(lineage_reader_open_piece(session, sp, &piece, &r), LINEAGE_OK);
+        assert_int_equal(lineage_reader_open_piece(session, sp, bytes, nbytes, line, &r),
+                         LINEAGE_OK);
+        line += newlines;
         lineage_dump *d;
         while (lineage_reader_next(r, &d) == LINEAGE_OK && d) {
             lineage_dump_set_index(d, ++dumps);
@@ -119,6 +132,7 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
         assert_int_equal(lineage_diag_list_count(lineage_reader_get_diags(r)), 0);
         lineage_reader_free(r);
         lineage_session_free(session);
+        free(bytes);
     }
     assert_int_equal(at, len);
     add_diags(&sb, outside);
