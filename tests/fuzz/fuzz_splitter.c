@@ -1,0 +1,253 @@
+/* Fuzz harness: cutting a listing into pieces (lineage/splitter.h).
+ *
+ * The promise checked here: reading the pieces of a file, each with a
+ * reader of its own in a session of its own, numbering the dumps after the
+ * pieces before and merging the diagnostics outside dumps in piece order,
+ * gives exactly what one reader over the whole file gives. Both readings
+ * are turned into the same text (every dump's summary, bits, kind, build,
+ * processor count, text tree and diagnostics; the diagnostics outside
+ * dumps; the prose line count) and compared byte for byte.
+ *
+ * The pieces themselves are checked too: they come in file order, are not
+ * empty, cover the file, start at line starts, each but the last is at
+ * least the asked size, their first line numbers match a plain newline
+ * count, and `last` is set on the last one only.
+ *
+ * Input: one or two bytes choose the piece size, the rest is the file.
+ * A first byte below 0x80 gives 1 + that byte (1..128 bytes, so that
+ * small files are cut many times); otherwise the low four bits of the
+ * first byte and the whole second byte give 1..4096. The file is written
+ * to a temporary file under $TMPDIR (or /tmp) and removed afterwards. A
+ * difference calls abort() with both texts on stderr. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lineage/lineage.h>
+
+#include "strbuf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+_Noreturn static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_splitter: %s\n%s", what, detail ? detail : "");
+    abort();
+}
+
+static void add_diags(strbuf *sb, const lineage_diag_list *diags)
+{
+    for (size_t i = 0; i < lineage_diag_list_count(diags); i++) {
+        char *text = lineage_diag_format(lineage_diag_list_get(diags, i));
+        strbuf_puts(sb, text);
+        free(text);
+    }
+    strbuf_printf(sb, "dropped %zu\n", lineage_diag_list_dropped(diags));
+}
+
+static void add_dump(strbuf *sb, const lineage_dump *d)
+{
+    if (!lineage_dump_check_tree(d))
+        fail("tree integrity check failed", NULL);
+    char *summary = lineage_dump_describe(d);
+    char *tree = lineage_render_tree_text(d, 0);
+    strbuf_printf(sb, "== %u: %s\nbits %d, kind %d, build %u, cpus %u\n%s",
+                  lineage_dump_get_index(d), summary, lineage_dump_get_bits(d),
+                  (int)lineage_dump_get_kind(d), lineage_dump_get_build(d),
+                  lineage_dump_get_cpu_count(d), tree);
+    add_diags(sb, lineage_dump_get_diags(d));
+    free(summary);
+    free(tree);
+}
+
+/* Everything one reader over the whole file gives, as text; *format gets
+ * the format it read (a static name, or NULL). */
+static char *read_whole(const char *path, const char **format)
+{
+    strbuf sb = STRBUF_INIT;
+    lineage_session *session = lineage_session_new();
+    lineage_reader *r = NULL;
+    lineage_status st = lineage_reader_open(session, path, NULL, &r);
+    *format = st == LINEAGE_OK ? lineage_reader_get_format(r) : NULL;
+    if (st == LINEAGE_OK) {
+        lineage_dump *d;
+        while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
+            add_dump(&sb, d);
+            lineage_dump_free(d);
+        }
+        add_diags(&sb, lineage_reader_get_diags(r));
+        strbuf_printf(&sb, "prose %lu\n", lineage_reader_get_prose_lines(r));
+    }
+    strbuf_printf(&sb, "status %d\n", (int)st);
+    lineage_reader_free(r);
+    lineage_session_free(session);
+    return strbuf_detach(&sb);
+}
+
+/* Checks one piece against the file and the pieces before (*at: where it
+ * must start, *line: that line's number, *count: pieces so far), and that
+ * `counted`, what lineage_splitter_read_piece counted, is its newlines. */
+static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t len,
+                        uint64_t piece_bytes, uint64_t *at, unsigned long *line, size_t *count,
+                        unsigned long counted)
+{
+    char detail[256];
+    snprintf(detail, sizeof detail,
+             "piece %zu: offset %llu length %llu last %d, %lu lines counted; expected offset %llu; "
+             "file %zu bytes, pieces of %llu\n",
+             *count + 1, (unsigned long long)piece->offset, (unsigned long long)piece->length,
+             piece->last, counted, (unsigned long long)*at, len, (unsigned long long)piece_bytes);
+    if (piece->offset != *at)
+        fail("pieces are not contiguous", detail);
+    if (piece->length == 0 || piece->length > len - *at)
+        fail("a piece is empty or runs past the end of the file", detail);
+    if (*at > 0 && file[*at - 1] != '\n')
+        fail("a piece does not start at a line start", detail);
+    uint64_t end = *at + piece->length;
+    if (piece->last != (end == len))
+        fail("`last` is wrong", detail);
+    if (!piece->last && piece->length < piece_bytes)
+        fail("a piece before the last is shorter than asked", detail);
+    if (++*count > len / piece_bytes + 1)
+        fail("more pieces than the file can hold", detail);
+    unsigned long newlines = 0;
+    for (uint64_t i = *at; i < end; i++)
+        newlines += file[i] == '\n';
+    if (newlines != counted)
+        fail("lineage_splitter_read_piece counted the lines wrong", detail);
+    *line += newlines;
+    *at = end;
+}
+
+/* The same text from the pieces, or NULL when the splitter leaves the
+ * file whole. */
+static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint64_t piece_bytes,
+                         const char *whole_format)
+{
+    lineage_splitter *sp = lineage_splitter_open(path, NULL, piece_bytes);
+    if (!sp)
+        return NULL;
+    if (len / 2 < piece_bytes)
+        fail("the splitter cut a file shorter than two pieces", NULL);
+    const char *format = lineage_splitter_get_format(sp);
+    if (!whole_format || strcmp(format, whole_format) != 0) {
+        fprintf(stderr, "splitter: %s, whole reader: %s\n", format,
+                whole_format ? whole_format : "(none)");
+        fail("the splitter chose another format than the whole reader", NULL);
+    }
+    strbuf sb = STRBUF_INIT;
+    lineage_diag_list *outside = lineage_diag_list_new();
+    unsigned dumps = 0;
+    unsigned long prose = 0, line = 1;
+    uint64_t at = 0;
+    size_t count = 0;
+    lineage_status st = LINEAGE_OK;
+    lineage_piece piece;
+    while (lineage_splitter_next(sp, &piece)) {
+        char *bytes = NULL;
+        size_t nbytes = 0;
+        unsigned long counted = 0;
+        if (lineage_splitter_read_piece(sp, &piece, &bytes, &nbytes, &counted, outside) !=
+            LINEAGE_OK)
+            fail("a piece could not be read", NULL);
+        unsigned long first_line = line;
+        check_piece(&piece, file, len, piece_bytes, &at, &line, &count, counted);
+        lineage_session *session = lineage_session_new();
+        lineage_reader *r = NULL;
+        if (lineage_reader_open_piece(session, sp, bytes, nbytes, first_line, &r) != LINEAGE_OK)
+            fail("a piece could not be opened", NULL);
+        lineage_dump *d;
+        while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
+            lineage_dump_set_index(d, ++dumps);
+            add_dump(&sb, d);
+            lineage_dump_free(d);
+        }
+        prose += lineage_reader_get_prose_lines(r);
+        lineage_reader_take_diags(r, outside);
+        if (lineage_diag_list_count(lineage_reader_get_diags(r)) != 0)
+            fail("lineage_reader_take_diags left diagnostics behind", NULL);
+        lineage_reader_free(r);
+        lineage_session_free(session);
+        free(bytes);
+        if (st != LINEAGE_OK)
+            break; /* as the whole reader stops */
+    }
+    if (st == LINEAGE_OK && at != len)
+        fail("the pieces do not cover the file", NULL);
+    if (st == LINEAGE_OK && lineage_splitter_next(sp, &piece))
+        fail("a piece after the last", NULL);
+    add_diags(&sb, outside);
+    strbuf_printf(&sb, "prose %lu\n", prose);
+    strbuf_printf(&sb, "status %d\n", (int)st);
+    lineage_diag_list_free(outside);
+    lineage_splitter_free(sp);
+    return strbuf_detach(&sb);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return 0;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    uint64_t piece_bytes;
+    size_t skip;
+    if (data[0] < 0x80) {
+        piece_bytes = (uint64_t)data[0] + 1;
+        skip = 1;
+    } else {
+        if (size < 2)
+            return 0;
+        piece_bytes = ((uint64_t)(data[0] & 0x0f) << 8 | data[1]) + 1;
+        skip = 2;
+    }
+    const uint8_t *file = data + skip;
+    size_t len = size - skip;
+
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/lineage-fuzz-splitter-XXXXXX", dir) >= sizeof path)
+        fail("TMPDIR is too long", NULL);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("fuzz_splitter: mkstemp");
+        abort();
+    }
+    if (!write_all(fd, file, len)) {
+        perror("fuzz_splitter: write");
+        unlink(path);
+        abort();
+    }
+    close(fd);
+
+    const char *format;
+    char *whole = read_whole(path, &format);
+    char *pieces = read_pieces(path, file, len, piece_bytes, format);
+    unlink(path);
+    if (pieces && strcmp(whole, pieces) != 0) {
+        fprintf(stderr, "fuzz_splitter: pieces of %llu bytes read differently from the whole "
+                        "file\n---- whole:\n%s---- pieces:\n%s----\n",
+                (unsigned long long)piece_bytes, whole, pieces);
+        abort();
+    }
+    free(whole);
+    free(pieces);
+    return 0;
+}
