@@ -3,8 +3,9 @@
  * The policy (PPID 0, orphans under shared ABSENT nodes, PID reuse, self-
  * parents, cycles) is documented in include/lineage/tree.h and
  * docs/tree.md. Everything here is iterative and linear in the number of
- * processes: a PID index, one pass to pick parents, one pass to cut
- * cycles, one pass to link, one pass to set depths. */
+ * processes: a PID index, one pass to pick parents, then passes over
+ * compact arrays of parent indices to cut cycles and find depths, and one
+ * pass to link the nodes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,8 +231,10 @@ static size_t pick_parent(const lineage_dump *d, const pid_index *ix, const line
 }
 
 /* Sets every process's link and parent; up[i] gets the index of process
- * i's parent, or NONE when it is not linked to a process. */
-static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0, size_t *up)
+ * i's parent, or NONE when it is not linked to a process, and link[i] a
+ * copy of its link (the passes after work on these compact arrays). */
+static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0, size_t *up,
+                           unsigned char *link)
 {
     for (size_t i = 0; i < d->nprocs; i++) {
         lineage_process *c = d->procs[i];
@@ -259,6 +262,7 @@ static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0, s
         } else {
             c->link = LINEAGE_LINK_ORPHAN;
         }
+        link[i] = (unsigned char)c->link;
     }
 }
 
@@ -266,7 +270,7 @@ static void choose_parents(lineage_dump *d, const pid_index *ix, int has_pid0, s
  * found a cycle, which is cut at its member listed first. The walks follow
  * up[] (process indices), not the processes, so they stay in two compact
  * arrays instead of chasing pointers across the dump. */
-static void cut_cycles(lineage_dump *d, size_t *up)
+static void cut_cycles(lineage_dump *d, size_t *up, unsigned char *link)
 {
     size_t *stamp = xcalloc(d->nprocs ? d->nprocs : 1, sizeof *stamp);
     for (size_t i = 0; i < d->nprocs; i++) {
@@ -287,6 +291,7 @@ static void cut_cycles(lineage_dump *d, size_t *up)
                 first = q;
         } while (q != j);
         up[first] = NONE;
+        link[first] = LINEAGE_LINK_CYCLE;
         lineage_process *cut = d->procs[first];
         char pid[24];
         lineage_diag_add(d->diags, LINEAGE_WARNING, d->source, cut->line, 0, NULL, 0,
@@ -336,6 +341,7 @@ static lineage_node *absent_node(lineage_dump *d, absent_map *m, uint64_t ppid)
         lineage_node *n = arena_alloc(d->mem, sizeof *n);
         n->kind = LINEAGE_NODE_ABSENT;
         n->absent_pid = ppid;
+        n->depth = 1;
         append_child(&d->root, n);
         d->absent_count++;
         m->nodes[lo] = n;
@@ -343,20 +349,23 @@ static lineage_node *absent_node(lineage_dump *d, absent_map *m, uint64_t ppid)
     return m->nodes[lo];
 }
 
-static void link_nodes(lineage_dump *d)
+/* Links every process's node under its parent's, its ABSENT node or the
+ * root, in listing order, and gives it its depth. */
+static void link_nodes(lineage_dump *d, const unsigned char *link, const size_t *depth)
 {
     absent_map m;
     m.order = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *m.order);
     m.n = 0;
     for (size_t i = 0; i < d->nprocs; i++)
-        if (d->procs[i]->link == LINEAGE_LINK_ORPHAN || d->procs[i]->link == LINEAGE_LINK_REJECTED)
+        if (link[i] == LINEAGE_LINK_ORPHAN || link[i] == LINEAGE_LINK_REJECTED)
             m.order[m.n++] = i;
     m.keys = xmalloc((m.n ? m.n : 1) * sizeof *m.keys);
     sort_indices(m.order, m.keys, m.n, d, 1);
     m.nodes = xcalloc(m.n ? m.n : 1, sizeof *m.nodes);
     for (size_t i = 0; i < d->nprocs; i++) {
         lineage_process *c = d->procs[i];
-        switch (c->link) {
+        c->node.depth = depth[i];
+        switch ((lineage_link)link[i]) {
         case LINEAGE_LINK_PARENT:
             append_child(&c->parent->node, &c->node);
             break;
@@ -376,15 +385,13 @@ static void link_nodes(lineage_dump *d)
     free(m.nodes);
 }
 
-/* Each node's depth: 1 for a top (and for the ABSENT nodes), 2 for an
- * orphan under its ABSENT node, its parent's + 1 otherwise. Computed over
- * up[] with an explicit stack of the processes whose parent's depth is not
- * known yet (no recursion, linear: each depth is set once), then written
- * to the processes in listing order. The root's depth stays 0. */
-static void set_depths(lineage_dump *d, const size_t *up)
+/* Each process's depth in the tree: 1 for a top, 2 for an orphan (under
+ * its ABSENT node, itself at depth 1), its parent's + 1 otherwise; the
+ * root is at 0. Computed over up[] and link[] alone, with an explicit
+ * stack of the processes whose parent's depth is not known yet (no
+ * recursion, linear: each depth is set once). */
+static void compute_depths(size_t n, const size_t *up, const unsigned char *link, size_t *depth)
 {
-    size_t n = d->nprocs;
-    size_t *depth = xcalloc(n ? n : 1, sizeof *depth);
     size_t *stack = xmalloc((n ? n : 1) * sizeof *stack);
     for (size_t i = 0; i < n; i++) {
         size_t top = 0, j = i;
@@ -392,24 +399,16 @@ static void set_depths(lineage_dump *d, const size_t *up)
             stack[top++] = j;
             j = up[j];
         }
-        if (!depth[j]) {
-            lineage_link link = d->procs[j]->link;
+        if (!depth[j])
             depth[j] = up[j] != NONE ? depth[up[j]] + 1
-                       : link == LINEAGE_LINK_ORPHAN || link == LINEAGE_LINK_REJECTED ? 2
-                                                                                      : 1;
-        }
+                       : link[j] == LINEAGE_LINK_ORPHAN || link[j] == LINEAGE_LINK_REJECTED ? 2
+                                                                                          : 1;
         while (top) {
             size_t k = stack[--top];
             depth[k] = depth[up[k]] + 1;
         }
     }
-    for (lineage_node *a = d->root.first_child; a; a = a->next)
-        if (a->kind == LINEAGE_NODE_ABSENT)
-            a->depth = 1;
-    for (size_t i = 0; i < n; i++)
-        d->procs[i]->node.depth = depth[i];
     free(stack);
-    free(depth);
 }
 
 void tree_build(lineage_dump *d)
@@ -417,13 +416,18 @@ void tree_build(lineage_dump *d)
     pid_index ix;
     index_build(&ix, d);
     report_duplicates(d, &ix);
-    size_t *up = xmalloc((d->nprocs ? d->nprocs : 1) * sizeof *up);
-    choose_parents(d, &ix, index_lookup(&ix, 0) != NONE, up);
+    size_t n = d->nprocs ? d->nprocs : 1;
+    size_t *up = xmalloc(n * sizeof *up);
+    size_t *depth = xcalloc(n, sizeof *depth);
+    unsigned char *link = xmalloc(n);
+    choose_parents(d, &ix, index_lookup(&ix, 0) != NONE, up, link);
     index_free(&ix);
-    cut_cycles(d, up);
-    link_nodes(d);
-    set_depths(d, up);
+    cut_cycles(d, up, link);
+    compute_depths(d->nprocs, up, link, depth);
+    link_nodes(d, link, depth);
     free(up);
+    free(depth);
+    free(link);
 }
 
 static int same_diag(const lineage_diag *a, const lineage_diag *b)
