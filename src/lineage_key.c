@@ -73,7 +73,7 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
     size_t mark[LINEAGE_MAX_KEY_DEPTH + 2];
     uint64_t hash[LINEAGE_MAX_KEY_DEPTH + 2];
     const lineage_name *comp_at[LINEAGE_MAX_KEY_DEPTH + 2];
-    hash[0] = SESSION_HASH_INIT;
+    hash[0] = session_hash_init(session);
     strbuf chain = STRBUF_INIT;
     strbuf deep = STRBUF_INIT;
     strbuf_add(&chain, "", 0);

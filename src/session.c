@@ -8,6 +8,9 @@
  * when the list has changed since. */
 #include "session.h"
 
+#include <sys/random.h>
+#include <time.h>
+
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +53,7 @@ struct lineage_session {
     size_t known_cap;
     int known_dirty;
     unsigned generation;
+    uint64_t hash_init; /* see session_hash_init */
 };
 
 static unsigned char fold(unsigned char c)
@@ -91,7 +95,7 @@ static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t 
  * short, so a simple byte hash is fast enough. */
 static lineage_name *intern(lineage_session *s, const char *text, size_t len)
 {
-    return intern_hashed(s, text, len, session_hash_extend(SESSION_HASH_INIT, text, len));
+    return intern_hashed(s, text, len, session_hash_extend(s->hash_init, text, len));
 }
 
 static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t len, uint64_t h)
@@ -129,9 +133,27 @@ static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t 
     return nm;
 }
 
+/* A start for the intern hash that a listing's author cannot know: from
+ * the kernel's random source, or failing that from the clock and where
+ * the session lies in memory (ASLR). */
+static uint64_t random_hash_init(const lineage_session *s)
+{
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)(uintptr_t)s;
+    }
+    /* Keep FNV's offset basis in the mix so a zero seed is not special. */
+    return seed ^ 1469598103934665603ull;
+}
+
+uint64_t session_hash_init(const lineage_session *s) { return s->hash_init; }
+
 lineage_session *lineage_session_new(void)
 {
     lineage_session *s = xcalloc(1, sizeof *s);
+    s->hash_init = random_hash_init(s);
     s->mem = arena_new();
     s->nslots = 1024;
     s->slots = xcalloc(s->nslots, sizeof *s->slots);
@@ -171,7 +193,7 @@ const lineage_name *lineage_session_intern(lineage_session *s, const char *text,
 const lineage_name *session_intern_hashed(lineage_session *s, const char *text, size_t len,
                                           uint64_t hash)
 {
-    assert(hash == session_hash_extend(SESSION_HASH_INIT, text, len));
+    assert(hash == session_hash_extend(s->hash_init, text, len));
     return intern_hashed(s, text, len, hash);
 }
 

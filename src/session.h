@@ -18,11 +18,15 @@ int ascii_equal_fold(const char *a, size_t alen, const char *b, size_t blen);
  * (rules_eval.c) are valid while it stays the same. */
 unsigned session_generation(const lineage_session *s);
 
-/* The hash names are interned by: 64-bit FNV-1a over their bytes. It is a
- * running hash, so the hash of a text that extends another (a lineage key
- * and its parent's key) continues from the shorter text's hash instead of
- * starting over: hash(a ++ b) = session_hash_extend(hash(a), b). */
-#define SESSION_HASH_INIT 1469598103934665603ull
+/* The hash names are interned by: 64-bit FNV-1a over their bytes, started
+ * from a value drawn at random for each session (session_hash_init), so
+ * that names crafted to collide cannot turn the intern table's probes
+ * quadratic; nothing visible depends on where a name lands in the table,
+ * so output stays the same from run to run. It is a running hash: the hash
+ * of a text that extends another (a lineage key and its parent's key)
+ * continues from the shorter text's hash instead of starting over:
+ * hash(a ++ b) = session_hash_extend(hash(a), b), hash("") = the start. */
+uint64_t session_hash_init(const lineage_session *s);
 
 static inline uint64_t session_hash_extend(uint64_t h, const char *s, size_t len)
 {
@@ -34,7 +38,7 @@ static inline uint64_t session_hash_extend(uint64_t h, const char *s, size_t len
 }
 
 /* lineage_session_intern for a caller that already has the text's hash,
- * session_hash_extend(SESSION_HASH_INIT, text, len). A wrong hash would
+ * session_hash_extend(session_hash_init(s), text, len). A wrong hash would
  * intern a second copy of the name: debug builds check it. */
 const lineage_name *session_intern_hashed(lineage_session *s, const char *text, size_t len,
                                           uint64_t hash);

@@ -118,25 +118,31 @@ static size_t check_keys(lineage_session *s, const lineage_dump *d)
 static void test_running_hash(void **state)
 {
     (void)state;
+    lineage_session *s = lineage_session_new();
+    const uint64_t init = session_hash_init(s);
     const char *whole = "?/wininit.exe/services.exe/svchost.exe";
-    uint64_t h = SESSION_HASH_INIT;
+    uint64_t h = init;
     /* Extending piece by piece, at any cut, gives the hash of the whole. */
     for (size_t cut = 0; cut <= strlen(whole); cut++) {
-        uint64_t a = session_hash_extend(SESSION_HASH_INIT, whole, cut);
+        uint64_t a = session_hash_extend(init, whole, cut);
         uint64_t b = session_hash_extend(a, whole + cut, strlen(whole) - cut);
-        assert_true(b == session_hash_extend(SESSION_HASH_INIT, whole, strlen(whole)));
+        assert_true(b == session_hash_extend(init, whole, strlen(whole)));
     }
     h = session_hash_extend(h, "", 0);
-    assert_true(h == SESSION_HASH_INIT);
+    assert_true(h == init);
+    /* Each session starts its hash at its own random value, so names cannot
+     * be crafted in advance to collide in the intern table. */
+    lineage_session *other_session = lineage_session_new();
+    assert_true(session_hash_init(other_session) != init);
+    lineage_session_free(other_session);
 
-    lineage_session *s = lineage_session_new();
     const lineage_name *slow = lineage_session_intern(s, whole, strlen(whole));
-    uint64_t hw = session_hash_extend(SESSION_HASH_INIT, whole, strlen(whole));
+    uint64_t hw = session_hash_extend(init, whole, strlen(whole));
     assert_ptr_equal(session_intern_hashed(s, whole, strlen(whole), hw), slow);
     /* A name first interned with a given hash is found the slow way. */
     const char *other = "system/smss.exe";
     const lineage_name *fast = session_intern_hashed(
-        s, other, strlen(other), session_hash_extend(SESSION_HASH_INIT, other, strlen(other)));
+        s, other, strlen(other), session_hash_extend(init, other, strlen(other)));
     assert_ptr_equal(lineage_session_intern(s, other, strlen(other)), fast);
     assert_ptr_equal(lineage_name_folded(fast), fast);
     lineage_session_free(s);
