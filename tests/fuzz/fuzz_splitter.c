@@ -29,6 +29,7 @@
 #include <lineage/lineage.h>
 
 #include "strbuf.h"
+#include "../unit/dump_snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,29 +39,11 @@ _Noreturn static void fail(const char *what, const char *detail)
     abort();
 }
 
-static void add_diags(strbuf *sb, const lineage_diag_list *diags)
-{
-    for (size_t i = 0; i < lineage_diag_list_count(diags); i++) {
-        char *text = lineage_diag_format(lineage_diag_list_get(diags, i));
-        strbuf_puts(sb, text);
-        free(text);
-    }
-    strbuf_printf(sb, "dropped %zu\n", lineage_diag_list_dropped(diags));
-}
-
 static void add_dump(strbuf *sb, const lineage_dump *d)
 {
     if (!lineage_dump_check_tree(d))
         fail("tree integrity check failed", NULL);
-    char *summary = lineage_dump_describe(d);
-    char *tree = lineage_render_tree_text(d, 0);
-    strbuf_printf(sb, "== %u: %s\nbits %d, kind %d, build %u, cpus %u\n%s",
-                  lineage_dump_get_index(d), summary, lineage_dump_get_bits(d),
-                  (int)lineage_dump_get_kind(d), lineage_dump_get_build(d),
-                  lineage_dump_get_cpu_count(d), tree);
-    add_diags(sb, lineage_dump_get_diags(d));
-    free(summary);
-    free(tree);
+    snapshot_dump(sb, d);
 }
 
 /* Everything one reader over the whole file gives, as text; *format gets
@@ -78,7 +61,7 @@ static char *read_whole(const char *path, const char **format)
             add_dump(&sb, d);
             lineage_dump_free(d);
         }
-        add_diags(&sb, lineage_reader_get_diags(r));
+        snapshot_diags(&sb, lineage_reader_get_diags(r));
         strbuf_printf(&sb, "prose %lu\n", lineage_reader_get_prose_lines(r));
     }
     strbuf_printf(&sb, "status %d\n", (int)st);
@@ -179,7 +162,7 @@ static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint
         fail("the pieces do not cover the file", NULL);
     if (st == LINEAGE_OK && lineage_splitter_next(sp, &piece))
         fail("a piece after the last", NULL);
-    add_diags(&sb, outside);
+    snapshot_diags(&sb, outside);
     strbuf_printf(&sb, "prose %lu\n", prose);
     strbuf_printf(&sb, "status %d\n", (int)st);
     lineage_diag_list_free(outside);

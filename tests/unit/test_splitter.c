@@ -19,6 +19,7 @@
 
 #include "helpers.h"
 #include "strbuf.h"
+#include "dump_snapshot.h"
 
 static char *write_temp(const char *data, size_t len)
 {
@@ -36,28 +37,6 @@ static char *write_temp(const char *data, size_t len)
     return path;
 }
 
-static void add_diags(strbuf *sb, const lineage_diag_list *diags)
-{
-    for (size_t i = 0; i < lineage_diag_list_count(diags); i++) {
-        char *text = lineage_diag_format(lineage_diag_list_get(diags, i));
-        strbuf_puts(sb, text);
-        free(text);
-    }
-    strbuf_printf(sb, "dropped %zu\n", lineage_diag_list_dropped(diags));
-}
-
-static void add_dump(strbuf *sb, const lineage_dump *d)
-{
-    char *summary = lineage_dump_describe(d);
-    char *tree = lineage_render_tree_text(d, 0);
-    strbuf_printf(sb, "== %s\nbits %d, kind %d, build %u, cpus %u\n%s", summary,
-                  lineage_dump_get_bits(d), (int)lineage_dump_get_kind(d), lineage_dump_get_build(d),
-                  lineage_dump_get_cpu_count(d), tree);
-    add_diags(sb, lineage_dump_get_diags(d));
-    free(summary);
-    free(tree);
-}
-
 /* Everything one reader over the whole file gives, as text. */
 static char *read_whole(const char *path)
 {
@@ -67,10 +46,10 @@ static char *read_whole(const char *path)
     assert_int_equal(lineage_reader_open(session, path, NULL, &r), LINEAGE_OK);
     lineage_dump *d;
     while (lineage_reader_next(r, &d) == LINEAGE_OK && d) {
-        add_dump(&sb, d);
+        snapshot_dump(&sb, d);
         lineage_dump_free(d);
     }
-    add_diags(&sb, lineage_reader_get_diags(r));
+    snapshot_diags(&sb, lineage_reader_get_diags(r));
     strbuf_printf(&sb, "prose %lu\n", lineage_reader_get_prose_lines(r));
     lineage_reader_free(r);
     lineage_session_free(session);
@@ -124,7 +103,7 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
         lineage_dump *d;
         while (lineage_reader_next(r, &d) == LINEAGE_OK && d) {
             lineage_dump_set_index(d, ++dumps);
-            add_dump(&sb, d);
+            snapshot_dump(&sb, d);
             lineage_dump_free(d);
         }
         prose += lineage_reader_get_prose_lines(r);
@@ -135,7 +114,7 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
         free(bytes);
     }
     assert_int_equal(at, len);
-    add_diags(&sb, outside);
+    snapshot_diags(&sb, outside);
     strbuf_printf(&sb, "prose %lu\n", prose);
     lineage_diag_list_free(outside);
     lineage_splitter_free(sp);
