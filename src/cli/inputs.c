@@ -151,10 +151,16 @@ int cli_parse_jobs(const char *value)
  * format can find; see lineage/splitter.h), each read by any worker. */
 #define JOBS_PIECE_BYTES (64u << 10)
 
+/* Small files are handed out several at a time, up to this many files or
+ * bytes a unit. */
+#define JOBS_FILES_PER_UNIT 16
+#define JOBS_UNIT_BYTES (256u << 10)
+
 /* A unit of work: a whole file, or one piece of a file. */
 typedef struct unit {
     int file;
-    int piece;            /* 0: the whole file; else 1, 2, ... within the file */
+    int nfiles;           /* whole files: file .. file + nfiles - 1 */
+    int piece;            /* 0: whole files; else 1, 2, ... within the file */
     lineage_piece range;
     int last;             /* the file's last unit */
     /* Set by the worker, read by the main thread once `done`. */
@@ -211,11 +217,21 @@ static int add_unit(pool *p, int file, int piece, const lineage_piece *range, in
     unit *u = &p->units[p->nunits];
     memset(u, 0, sizeof *u);
     u->file = file;
+    u->nfiles = 1;
     u->piece = piece;
     if (range)
         u->range = *range;
     u->last = last;
     return p->nunits++;
+}
+
+/* Size of a regular file, 0 for anything else ("--", stdin, missing). */
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "--") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    return (uint64_t)st.st_size;
 }
 
 /* Makes the next unit (with p->mu held): the next piece of the file being
@@ -249,7 +265,22 @@ static int produce(pool *p)
             p->cutting = f;
             continue;
         }
-        return add_unit(p, f, 0, NULL, 1) < 0 ? -1 : 0;
+        int i = add_unit(p, f, 0, NULL, 1);
+        if (i < 0)
+            return -1;
+        /* Small files that follow go in the same unit: a unit costs a few
+         * wake-ups of the threads, which small files would otherwise pay
+         * as much as for their reading. */
+        uint64_t bytes = file_size(p->files[f]);
+        while (p->next_file < p->nfiles && p->units[i].nfiles < JOBS_FILES_PER_UNIT) {
+            uint64_t size = file_size(p->files[p->next_file]);
+            if (size / 2 >= JOBS_PIECE_BYTES || bytes + size > JOBS_UNIT_BYTES)
+                break; /* a file to cut, or enough for one unit */
+            bytes += size;
+            p->next_file++;
+            p->units[i].nfiles++;
+        }
+        return 0;
     }
 }
 
@@ -436,10 +467,29 @@ static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE 
     return status;
 }
 
+/* Reads the whole files of unit u in order, as cli_read_inputs would. */
+static int read_files(pool *p, lineage_session *session, void *ctx, FILE *err, unit *u)
+{
+    int status = EXIT_CLEAN;
+    for (int f = u->file; f < u->file + u->nfiles; f++) {
+        if (strcmp(p->files[f], "--") == 0)
+            continue;
+        file_result res = {0, 0, 0, 0};
+        int rc = read_file(session, p->files[f], p->o, p->jobs->dump, ctx, err, &res, NULL, 0,
+                           NULL);
+        u->res.dumps += res.dumps;
+        u->res.bytes += res.bytes;
+        u->res.problems += res.problems;
+        if (rc == EXIT_USAGE)
+            return rc;
+        if (rc > status)
+            status = rc;
+    }
+    return status;
+}
+
 static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u)
 {
-    if (strcmp(p->files[u->file], "--") == 0)
-        return;
     FILE *out = open_memstream(&u->out, &u->outlen);
     FILE *err = open_memstream(&u->err, &u->errlen);
     if (!out || !err) {
@@ -465,8 +515,7 @@ static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u
     if (u->piece)
         u->res.rc = read_piece(p, i, session, ctx, err, u);
     else
-        u->res.rc = read_file(session, p->files[u->file], p->o, p->jobs->dump, ctx, err,
-                              &u->res, NULL, 0, NULL);
+        u->res.rc = read_files(p, session, ctx, err, u);
     p->jobs->set_output(ctx, NULL, NULL);
     fclose(out);
     fclose(err);
@@ -690,7 +739,7 @@ int cli_read_inputs_jobs(char **files, int nfiles, const cli_input_options *o,
                 status = file_rc;
             memset(&file, 0, sizeof file);
             file_rc = EXIT_CLEAN;
-            files_done = u.file + 1;
+            files_done = u.file + u.nfiles;
         }
         progress_update(&pg, (unsigned)files_done, total.dumps + file.dumps,
                         total.bytes + file.bytes);
