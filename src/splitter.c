@@ -5,8 +5,10 @@
  * lines from there are fed to the format's find_cut until a cut turns up.
  * Over-long lines are skipped whole, as the source skips them, so the
  * tail of one is never taken for a line. Lines are counted by whoever
- * reads a piece (lineage_splitter_read_piece), not here, so the file is
- * read once in all. */
+ * reads a piece (lineage_splitter_read_piece), not here. The search still
+ * reads the stretch from each target to its cut a second time: with dumps
+ * much longer than the target, that is most of the file (see
+ * docs/performance.md). */
 #include <lineage/splitter.h>
 
 #include <errno.h>
