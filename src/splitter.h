@@ -2,7 +2,6 @@
 #ifndef LINEAGE_SPLITTER_INTERNAL_H
 #define LINEAGE_SPLITTER_INTERNAL_H
 
-#include <lineage/diag.h>
 #include <lineage/splitter.h>
 
 #include "format.h"

@@ -234,6 +234,13 @@ static uint64_t file_size(const char *path)
     return (uint64_t)st.st_size;
 }
 
+/* Whether a file of this size is worth cutting (the splitter refuses
+ * anything shorter than two pieces anyway). */
+static int large_enough_to_cut(uint64_t size)
+{
+    return size / 2 >= JOBS_PIECE_BYTES;
+}
+
 /* Makes the next unit (with p->mu held): the next piece of the file being
  * cut, or the next file, cut when it is large and of a format that can be
  * cut. Returns 0, or -1 when there is no more work (or no memory). */
@@ -274,7 +281,7 @@ static int produce(pool *p)
         uint64_t bytes = file_size(p->files[f]);
         while (p->next_file < p->nfiles && p->units[i].nfiles < JOBS_FILES_PER_UNIT) {
             uint64_t size = file_size(p->files[p->next_file]);
-            if (size / 2 >= JOBS_PIECE_BYTES || bytes + size > JOBS_UNIT_BYTES)
+            if (large_enough_to_cut(size) || bytes + size > JOBS_UNIT_BYTES)
                 break; /* a file to cut, or enough for one unit */
             bytes += size;
             p->next_file++;
@@ -585,12 +592,9 @@ static int wait_for_unit(pool *p, int i, progress *pg, int files_done, const fil
 /* Whether any file is large enough that it may be cut into pieces. */
 static int any_large_file(char **files, int nfiles)
 {
-    for (int f = 0; f < nfiles; f++) {
-        struct stat st;
-        if (strcmp(files[f], "--") != 0 && stat(files[f], &st) == 0 && S_ISREG(st.st_mode) &&
-            (uint64_t)st.st_size / 2 >= JOBS_PIECE_BYTES)
+    for (int f = 0; f < nfiles; f++)
+        if (large_enough_to_cut(file_size(files[f])))
             return 1;
-    }
     return 0;
 }
 
