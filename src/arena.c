@@ -41,9 +41,10 @@ void arena_free(arena *a)
     free(a);
 }
 
+/* Pages are zeroed whole when made, so handing out memory is a bump. */
 static page *page_new(size_t size, page *prev)
 {
-    page *p = xmalloc(sizeof(page) + size);
+    page *p = xcalloc(1, sizeof(page) + size);
     p->prev = prev;
     p->size = size;
     p->used = 0;
@@ -68,7 +69,6 @@ void *arena_alloc(arena *a, size_t size)
             else
                 a->top = big;
             a->total += size;
-            memset(big->data, 0, size);
             return big->data;
         }
         p = page_new(ARENA_PAGE, p);
@@ -77,7 +77,6 @@ void *arena_alloc(arena *a, size_t size)
     void *mem = p->data + p->used;
     p->used += size;
     a->total += size;
-    memset(mem, 0, size);
     return mem;
 }
 

@@ -51,7 +51,8 @@ lineage_process *dump_add_process(lineage_dump *d, unsigned long line)
     p->index = d->nprocs;
     p->node.kind = LINEAGE_NODE_PROCESS;
     p->node.process = p;
-    d->procs = xgrow(d->procs, &d->procs_cap, d->nprocs + 1, sizeof *d->procs);
+    if (d->nprocs == d->procs_cap)
+        d->procs = xgrow(d->procs, &d->procs_cap, d->nprocs + 1, sizeof *d->procs);
     d->procs[d->nprocs++] = p;
     return p;
 }

@@ -16,9 +16,20 @@ typedef struct format_parser format_parser;
 
 /* What find_cut remembers between calls; zero it to start. */
 typedef struct format_cut_state {
-    int armed;     /* a line that starts a dump was seen */
-    int header;    /* ... and after it, a dump header line */
-    int dirty;     /* ... and after that, a line that carries state into the next dump */
+    /* What the format learnt of the lines since the start or the last
+     * cut. A parser's state after a cut line does not depend on what came
+     * before the cut, so zeroing this at a cut (and feeding on from the
+     * cut line) is exact. */
+    struct {
+        int armed;   /* a line that starts a dump was seen: a parser has a dump open */
+        int header;  /* ... and after it, a dump header line */
+        int dirty;   /* ... and after that, a line that carries state into the next dump */
+        int content; /* ... and after it, a line that may have added to that dump */
+    } scan;
+    /* Over every line fed, across cuts (never zeroed by find_cut): */
+    uint64_t lines;   /* newlines */
+    uint64_t dumps;   /* dumps a parser reading those lines opens, unless dumps_unsure */
+    int dumps_unsure; /* some line may or may not have opened a dump */
 } format_cut_state;
 
 typedef struct format {
@@ -40,10 +51,16 @@ typedef struct format {
      * whose line numbers and dump numbers start where the part before
      * left off, gives exactly what one parser reading the whole input
      * gives. Fed complete lines in input order (`buf` starts and ends at
-     * line boundaries), it returns the offset in `buf` of the first line
-     * that is such a cut, or `len` when there is none. `st` carries what
-     * it learnt between calls and starts zeroed. It may miss a cut, never
-     * report a false one. */
+     * line boundaries; the last line of the input may lack its newline),
+     * starting at the start of the input or at a cut, it returns the
+     * offset in `buf` of the first line that is such a cut, or `len` when
+     * there is none. `st` carries what it learnt between calls and starts
+     * zeroed; st->scan may be zeroed again at a cut. It may miss a cut,
+     * never report a false one. It also counts, in st, the newlines of
+     * the lines it consumed (those before the cut it returns) and the
+     * dumps a fresh parser of those lines would open (so a piece that
+     * runs from one cut to the next knows its number of dumps before it
+     * is parsed), setting dumps_unsure rather than guess. */
     size_t (*find_cut)(format_cut_state *st, const char *buf, size_t len);
 } input_format;
 

@@ -173,21 +173,88 @@ static const unsigned char digit_value[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+/* The three numbers of a process line are read by one function with the
+ * base as a constant at each call: inlined, each copy is specialised. */
+#if defined(__GNUC__)
+#define NUMBER_INLINE inline __attribute__((always_inline))
+#else
+#define NUMBER_INLINE inline
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_NUMBERS 1
+#define BYTES(c) (0x0101010101010101ull * (unsigned char)(c))
+
+/* 0x80 in each byte of w that lies in [lo, hi]; every byte must be < 0x80
+ * (then no addition carries into the next byte). */
+static uint64_t bytes_in(uint64_t w, unsigned char lo, unsigned char hi)
+{
+    return (w + BYTES(0x80 - lo)) & ~(w + BYTES(0x7f - hi)) & BYTES(0x80);
+}
+
+/* The usual case of fast_number without a loop or a branch per digit
+ * (their exits were the parser's costliest mispredictions): 1-7 digits
+ * and `stop` within the 8 bytes at s, which must all be readable. The
+ * digits are checked together, then combined pairwise by multiplication.
+ * Returns the number of digits, or 0 when the case does not apply. */
+static NUMBER_INLINE size_t swar_number(const char *s, uint64_t *out, unsigned base, char stop)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t t = w ^ BYTES(stop);
+    uint64_t stops = (t - BYTES(1)) & ~t & BYTES(0x80); /* the lowest is exact */
+    if (!stops)
+        return 0;
+    size_t n = (size_t)__builtin_ctzll(stops) / 8;
+    if (n == 0)
+        return 0;
+    uint64_t mask = (1ull << (8 * n)) - 1, d = w & mask;
+    if (d & BYTES(0x80))
+        return 0;
+    uint64_t ok = bytes_in(d, '0', '9'), nib = d & BYTES(0x0f);
+    if (base == 16) {
+        uint64_t letter = bytes_in(d | BYTES(0x20), 'a', 'f');
+        ok |= letter;
+        nib += (letter >> 7) * 9; /* 'a' & 0x0f is 1; its value is 10 */
+    }
+    if ((ok & mask) != (BYTES(0x80) & mask))
+        return 0;
+    nib <<= 8 * (8 - n); /* the missing high digits become leading zeros */
+    if (base == 16) {
+        nib = ((nib * (1 + (16u << 8))) >> 8) & 0x00ff00ff00ff00ffull;
+        nib = ((nib * (1 + (256ull << 16))) >> 16) & 0x0000ffff0000ffffull;
+        nib = (nib * (1 + (65536ull << 32))) >> 32;
+    } else {
+        nib = ((nib * (1 + (10u << 8))) >> 8) & 0x00ff00ff00ff00ffull;
+        nib = ((nib * (1 + (100ull << 16))) >> 16) & 0x0000ffff0000ffffull;
+        nib = (nib * (1 + (10000ull << 32))) >> 32;
+    }
+    *out = nib;
+    return n;
+}
+#endif
+
 /* Up to `max` digits of base 16 (or 10) at *i, ending at `stop`; 0 when
  * there is no digit, too many, or another character follows. */
-static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, int hex, size_t max,
-                       char stop)
+static NUMBER_INLINE int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, unsigned base,
+                       size_t max, char stop)
 {
-    uint64_t v = 0;
-    unsigned base = hex ? 16u : 10u;
-    size_t j = *i, start = j;
-    for (; j < len && j - start <= max; j++) {
-        unsigned d = digit_value[(unsigned char)s[j]];
-        if (d == 0 || d > base)
-            break;
-        v = v * base + (d - 1);
+    size_t j = *i, lim = len - j > max ? j + max : len;
+#ifdef SWAR_NUMBERS
+    size_t n;
+    if (len - j >= 8 && max >= 7 && (n = swar_number(s + j, out, base, stop)) != 0) {
+        *i = j + n;
+        return 1;
     }
-    if (j == start || j - start > max || j >= len || s[j] != stop)
+#endif
+    uint64_t v = 0;
+    for (; j < lim; j++) {
+        unsigned d = digit_value[(unsigned char)s[j]] - 1u; /* UINT_MAX: not a digit */
+        if (d >= base)
+            break;
+        v = v * base + d;
+    }
+    if (j == *i || j >= len || s[j] != stop)
         return 0;
     *i = j;
     *out = v;
@@ -207,15 +274,15 @@ static int parse_canonical(const char *s, size_t len, size_t i, proc_fields *f)
         return 0;
     f->alive = s[i] == '+';
     i += 5;
-    if (!fast_number(s, len, &i, &f->ppid, 1, 16, '-') || len - i < sizeof child - 1 ||
+    if (!fast_number(s, len, &i, &f->ppid, 16, 16, '-') || len - i < sizeof child - 1 ||
         memcmp(s + i, child, sizeof child - 1) != 0)
         return 0;
     i += sizeof child - 1;
-    if (!fast_number(s, len, &i, &f->pid, 1, 16, '\t') || len - i < sizeof threads - 1 ||
+    if (!fast_number(s, len, &i, &f->pid, 16, 16, '\t') || len - i < sizeof threads - 1 ||
         memcmp(s + i, threads, sizeof threads - 1) != 0)
         return 0;
     i += sizeof threads - 1;
-    if (!fast_number(s, len, &i, &f->threads, 0, 19, '\t'))
+    if (!fast_number(s, len, &i, &f->threads, 10, 19, '\t'))
         return 0;
     i++;
     if (i >= len || scan_is_space(s[i]))
@@ -564,38 +631,83 @@ static lineage_status kd_next(format_parser *p, lineage_dump **out)
  * a bit-width line followed a DUMP_HEADER line in the current dump
  * (`dirty`). A DUMP_HEADER line seen before that arms the scan either
  * way: after it the dump has a header and no pending bit width. Over-long
- * lines are skipped by the source, so they are skipped here too. */
+ * lines are skipped by the source, so they are skipped here too.
+ *
+ * Counting the dumps a fresh parser opens in the lines fed. The parser
+ * opens a dump (open_dump) at every `.dumpdebug` line; at a DUMP_HEADER
+ * line when it has no dump, or its dump has a header, a process or an
+ * elision (starts_new_dump); and, when it has no dump, at a process line
+ * or a "KiProcessorBlock" line (at / entries); at no other line. Once
+ * armed, it has a dump and keeps one (each finish_dump is followed by an
+ * open_dump on the same line), so only the first two count: every
+ * `.dumpdebug` line, and a DUMP_HEADER line when the dump has a header
+ * (`header`, exact: only DUMP_HEADER lines give a dump its header). Of a
+ * dump without one, a process or elision can only come from a line that
+ * starts with 'P' ("Parent") or '[' (`content`); without such a line it
+ * has neither and the DUMP_HEADER line opens nothing, with one the parse
+ * decides, so the count is unsure. Before the scan is armed (only at the
+ * start of the input: at a cut the cut line arms it) the parser has no
+ * dump unless a line starting with 'P', or holding "KiProcessorBlock",
+ * opened one: such a line makes the count unsure; `.dumpdebug` and
+ * DUMP_HEADER lines each open one. A cut line itself opens a dump in both
+ * views, so zeroing st->scan at a cut keeps the count exact. */
+static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
+{
+    if (n > LINEAGE_MAX_LINE_LENGTH)
+        return 0;
+    if (n && t[n - 1] == '\r') /* as the source strips it */
+        n--;
+    scan_trim(&t, &n);
+    if (n && t[0] == 'P') { /* a process line after blanks */
+        st->scan.content = 1;
+        if (!st->scan.armed)
+            st->dumps_unsure = 1;
+        return 0;
+    }
+    if (is_dumpdebug(t, n)) {
+        if (st->scan.armed && !st->scan.dirty)
+            return 1;
+        st->scan.armed = 1;
+        st->scan.header = st->scan.dirty = st->scan.content = 0;
+        st->dumps++;
+    } else if (n == 14 && (memcmp(t, "DUMP_HEADER32:", 14) == 0 ||
+                           memcmp(t, "DUMP_HEADER64:", 14) == 0)) {
+        if (st->scan.armed && st->scan.header)
+            return 1;
+        if (!st->scan.armed)
+            st->dumps++;
+        else if (st->scan.content)
+            st->dumps_unsure = 1;
+        st->scan.armed = st->scan.header = 1;
+        st->scan.dirty = st->scan.content = 0;
+    } else if (!st->scan.armed) {
+        if (n && (t[0] == 'K' || (t[0] >= '0' && t[0] <= '9')) &&
+            scan_contains(t, n, "KiProcessorBlock"))
+            st->dumps_unsure = 1;
+    } else if (n && t[0] == '[') {
+        st->scan.content = 1;
+    } else if (st->scan.header && bits_line(t, n)) {
+        st->scan.dirty = 1;
+    }
+    return 0;
+}
+
 static size_t kd_find_cut(format_cut_state *st, const char *buf, size_t len)
 {
     size_t at = 0;
     while (at < len) {
         const char *nl = memchr(buf + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - buf) : len;
-        const char *t = buf + at;
-        size_t n = end - at;
-        size_t start = at;
-        at = nl ? end + 1 : len;
-        if (n > LINEAGE_MAX_LINE_LENGTH)
-            continue;
-        if (n && t[n - 1] == '\r') /* as the source strips it */
-            n--;
-        scan_trim(&t, &n);
-        if (n && t[0] == 'P')
-            continue; /* a process line, by far the most common */
-        if (is_dumpdebug(t, n)) {
-            if (st->armed && !st->dirty)
-                return start;
-            st->armed = 1;
-            st->header = st->dirty = 0;
-        } else if (n == 14 && (memcmp(t, "DUMP_HEADER32:", 14) == 0 ||
-                               memcmp(t, "DUMP_HEADER64:", 14) == 0)) {
-            if (st->armed && st->header)
-                return start;
-            st->armed = st->header = 1;
-            st->dirty = 0;
-        } else if (st->header && bits_line(t, n)) {
-            st->dirty = 1;
+        if (buf[at] == 'P' && end - at <= LINEAGE_MAX_LINE_LENGTH) {
+            /* A process line, by far the most common: nothing to trim. */
+            st->scan.content = 1;
+            if (!st->scan.armed)
+                st->dumps_unsure = 1;
+        } else if (kd_cut_line(st, buf + at, end - at)) {
+            return at;
         }
+        st->lines += nl != NULL;
+        at = nl ? end + 1 : len;
     }
     return len;
 }

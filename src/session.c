@@ -38,6 +38,21 @@ struct lineage_name {
     unsigned char known; /* on folded names: a known full name */
 };
 
+/* A direct-mapped memo in front of the intern table for names of 1 to 16
+ * bytes (every kd ImageFileName fits): a listing names the same few
+ * hundred images over and over, and comparing two words is cheaper than
+ * hashing the bytes and probing. A slot is keyed by the name's length and
+ * two words that together cover all its bytes; a crafted name that lands
+ * on a busy slot only misses and takes the table, so the memo can make no
+ * input slower than the table alone. */
+#define MEMO_SLOTS 512
+
+typedef struct memo_slot {
+    uint64_t w0, w1;
+    const lineage_name *name; /* NULL = empty */
+    size_t len;
+} memo_slot;
+
 typedef struct known_entry {
     const lineage_name *folded;
     const lineage_name *spelled;
@@ -54,6 +69,7 @@ struct lineage_session {
     int known_dirty;
     unsigned generation;
     uint64_t hash_init; /* see session_hash_init */
+    memo_slot memo[MEMO_SLOTS];
 };
 
 static unsigned char fold(unsigned char c)
@@ -185,9 +201,39 @@ void lineage_session_add_known_name(lineage_session *s, const char *name, size_t
     s->generation++;
 }
 
+/* Two words that, with the length, determine 1-16 bytes: the first and
+ * the last 8 (or 4, or 1) bytes, overlapping when the text is shorter than
+ * twice that, so no byte outside the text is read. */
+static void short_words(const unsigned char *t, size_t len, uint64_t *w0, uint64_t *w1)
+{
+    if (len >= 8) {
+        memcpy(w0, t, 8);
+        memcpy(w1, t + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, t, 4);
+        memcpy(&b, t + len - 4, 4);
+        *w0 = a;
+        *w1 = b;
+    } else {
+        *w0 = t[0] | (uint64_t)t[len / 2] << 8 | (uint64_t)t[len - 1] << 16;
+        *w1 = 0;
+    }
+}
+
 const lineage_name *lineage_session_intern(lineage_session *s, const char *text, size_t len)
 {
-    return intern(s, text, len);
+    if (len == 0 || len > 16)
+        return intern(s, text, len);
+    uint64_t w0, w1;
+    short_words((const unsigned char *)text, len, &w0, &w1);
+    uint64_t h = (w0 * 0x9e3779b97f4a7c15u) ^ (w1 * 0xc2b2ae3d27d4eb4fu) ^ len;
+    memo_slot *m = &s->memo[(h ^ (h >> 31)) & (MEMO_SLOTS - 1)];
+    if (m->name && m->len == len && m->w0 == w0 && m->w1 == w1)
+        return m->name;
+    const lineage_name *nm = intern(s, text, len);
+    *m = (memo_slot){w0, w1, nm, len};
+    return nm;
 }
 
 const lineage_name *session_intern_hashed(lineage_session *s, const char *text, size_t len,

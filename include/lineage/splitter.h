@@ -1,27 +1,38 @@
 /* Cutting one large file into pieces that can be read at the same time.
  *
  * A listing of many dumps can be cut at the lines where a dump starts and
- * no state of the parser crosses over. Each piece is then read into memory
- * (lineage_splitter_read_piece, which also counts its lines) and parsed by
- * a reader of its own (lineage_reader_open_piece), typically on another
- * thread with a session of its own. It gives exactly the dumps, lines and
- * diagnostics one reader over the whole file would give, provided its
- * lines are numbered after those of the pieces before (first_line is 1 +
- * the lines of the pieces before) and its dumps too (lineage_dump_set_index:
- * readers count dumps from 1). Diagnostics outside dumps are per piece;
- * merge them in piece order (lineage_reader_take_diags).
+ * no state of the parser crosses over. Each piece is read into memory by
+ * lineage_splitter_read_piece, which also finds where it ends (so where
+ * the next piece starts), counts its lines and, when it can, the dumps
+ * in it; it is then parsed by a reader of its own
+ * (lineage_reader_open_piece), typically on another thread with a session
+ * of its own. It gives exactly the dumps, lines and diagnostics one
+ * reader over the whole file would give, provided its lines are numbered
+ * after those of the pieces before (first_line is 1 + the lines of the
+ * pieces before) and its dumps too (lineage_dump_set_index: readers count
+ * dumps from 1). Diagnostics outside dumps are per piece; merge them in
+ * piece order (lineage_reader_take_diags).
+ *
+ * The only thing one piece needs of the one before is where it ends: a
+ * thread can start reading the next piece as soon as the call that read
+ * this one returns, while this one is parsed.
  *
  *   lineage_splitter *sp = lineage_splitter_open(path, NULL, 64 << 10);
  *   if (!sp) ... read the file whole with lineage_reader_open ...
+ *   char *buf = NULL;
+ *   size_t cap = 0;
+ *   uint64_t at = 0;
+ *   unsigned long line = 1, dumps = 0;
  *   lineage_piece piece;
- *   unsigned long line = 1;
- *   while (lineage_splitter_next(sp, &piece)) {
- *       char *data; size_t len; unsigned long lines;
- *       lineage_splitter_read_piece(sp, &piece, &data, &len, &lines, diags);
- *       lineage_reader_open_piece(session, sp, data, len, line, &reader);
- *       ... read its dumps, free the reader, then free(data) ...
- *       line += lines;
- *   }
+ *   do {
+ *       if (lineage_splitter_read_piece(sp, at, &buf, &cap, &piece, diags) != LINEAGE_OK)
+ *           ... report diags; piece is the rest of the file, marked last ...
+ *       lineage_reader_open_piece(session, sp, piece.data, piece.len, line, &reader);
+ *       ... read its dumps (numbering each ++dumps), free the reader ...
+ *       at += piece.length;
+ *       line += piece.lines;
+ *   } while (!piece.last);
+ *   free(buf);
  *   lineage_splitter_free(sp);
  *
  * Only formats whose dumps have an unambiguous start are cut (the kd
@@ -42,10 +53,17 @@ extern "C" {
 
 typedef struct lineage_splitter lineage_splitter;
 
-/** A byte range of the file that starts at a line start. */
+/** One piece of the file, as lineage_splitter_read_piece found it. */
 typedef struct lineage_piece {
-    uint64_t offset, length;
-    int last; /**< the piece reaches the end of the file */
+    uint64_t offset, length; /**< the bytes of the file it covers; starts at a line start */
+    int last;                /**< it reaches the end of the file: there is no next piece */
+    unsigned long lines;     /**< newlines in it: the next piece's first line is this
+                                  piece's first line + lines */
+    int dumps_known;         /**< `dumps` is certain; when 0, count the dumps the reader gives */
+    unsigned long dumps;     /**< when dumps_known, the dumps a reader of the piece gives */
+    const char *data;        /**< what to open the piece's reader on: in the caller's
+                                  buffer, valid until the buffer is used again or freed */
+    size_t len;              /**< bytes at data (without the file's byte-order mark) */
 } lineage_piece;
 
 /** A splitter over `path` in pieces of at least `piece_bytes` (each piece
@@ -56,20 +74,21 @@ typedef struct lineage_piece {
 LINEAGE_API lineage_splitter *lineage_splitter_open(const char *path, const char *format,
                                                     uint64_t piece_bytes);
 
-/** The next piece in *out: 1, or 0 after the last. Pieces come in file
- * order and cover the file. Reads the file from the piece's target length
- * to the next cut; after a read error the rest of the file is one piece.
- * Not thread-safe (one caller at a time). */
-LINEAGE_API int lineage_splitter_next(lineage_splitter *splitter, lineage_piece *out);
-
-/** Reads a piece into memory: *data (malloc'd; the caller frees it after
- * the piece's reader) holds *len bytes, the first piece without the file's
- * byte-order mark, and *lines is the number of newlines in them. Safe to
- * call from several threads at once. Returns LINEAGE_E_IO (with an error
- * in diags) on a read error, LINEAGE_E_NOMEM when memory runs out. */
+/** Reads the piece that starts at `offset` (0 for the first piece, else
+ * the end of the piece before: its offset + length) into *buf, a buffer
+ * of *cap bytes that the call grows as needed (start with NULL and 0;
+ * reuse it for later pieces; the caller frees it), and describes it in
+ * *piece. The piece runs from `offset` to the first cut at least
+ * piece_bytes after it, or to the end of the file; finding that cut
+ * reads a little past it. Safe to call from several threads at once
+ * (each with a buffer of its own). Returns LINEAGE_E_IO (with an error in
+ * diags) on a read error, LINEAGE_E_NOMEM when memory runs out,
+ * LINEAGE_E_ARG for NULL arguments or an offset past the end. On any
+ * failure *piece is marked last and has no data (len 0); after a read
+ * error or a lack of memory it covers the rest of the file. */
 LINEAGE_API lineage_status lineage_splitter_read_piece(const lineage_splitter *splitter,
-                                                       const lineage_piece *piece, char **data,
-                                                       size_t *len, unsigned long *lines,
+                                                       uint64_t offset, char **buf,
+                                                       size_t *cap, lineage_piece *piece,
                                                        lineage_diag_list *diags);
 
 /** The format the pieces are read in ("kd"). */

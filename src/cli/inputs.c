@@ -15,11 +15,19 @@
  * memory stays bounded by a few files' output.
  *
  * A large file of a format that can be cut (lineage/splitter.h) is read in
- * pieces instead, each a unit of work like a file: a worker reads all the
- * dumps of its piece, then waits until the piece before has counted its
- * dumps, numbers its own after them, and handles them. Diagnostics outside
- * dumps are merged in piece order by the main thread and printed after
- * the file's last piece, where one reader would print them. */
+ * pieces instead, each a unit of work like a file. The only serial step
+ * is finding where each piece ends: a worker takes the next piece when
+ * the one before has been read (its end is the new one's start, known
+ * with its first line number), reads it with the splitter, which finds
+ * its end, counts its lines and (nearly always) its dumps in one walk
+ * over the bytes, publishes that under the lock, and only then parses the
+ * piece in place while the next worker reads the next piece. A piece
+ * whose dumps before it are known handles each dump as soon as it is
+ * read; one whose are not yet (the splitter could not count the dumps of
+ * a piece before) keeps its dumps until they are, and a piece the
+ * splitter could not count counts its dumps once parsed. Diagnostics
+ * outside dumps are merged in piece order by the main thread and printed
+ * after the file's last piece, where one reader would print them. */
 #define _POSIX_C_SOURCE 200809L
 #include "inputs.h"
 #include "progress.h"
@@ -161,17 +169,19 @@ typedef struct unit {
     int file;
     int nfiles;           /* whole files: file .. file + nfiles - 1 */
     int piece;            /* 0: whole files; else 1, 2, ... within the file */
-    lineage_piece range;
+    lineage_piece range;  /* pieces: offset set when made, the rest once read */
+    unsigned long first_line; /* pieces: the number of the piece's first line */
     int last;             /* the file's last unit */
     /* Set by the worker, read by the main thread once `done`. */
     char *out, *err;
     size_t outlen, errlen;
     file_result res;
     lineage_diag_list *outside; /* pieces: diagnostics outside dumps */
-    int counted;          /* lines_end is known */
-    unsigned long lines_end; /* newlines of the file up to the end of this unit */
-    int numbered;         /* dumps_end is known */
-    unsigned dumps_end;   /* dumps of the file up to the end of this unit */
+    /* Pieces, under the lock: how their dumps are numbered. */
+    int counted;          /* ndumps is known (from the splitter's walk, or once parsed) */
+    unsigned ndumps;      /* dumps of this piece */
+    int based;            /* dumps_base is known */
+    unsigned dumps_base;  /* dumps of the file before this piece */
     int done;
 } unit;
 
@@ -187,6 +197,10 @@ typedef struct pool {
     lineage_splitter **splitters; /* per file; NULL when read whole */
     int next_file;  /* the next file to make units of */
     int cutting;    /* the file being cut, or -1 */
+    int cut_pieces; /* pieces of it made so far */
+    int cut_busy;   /* its last piece is being read: where the next starts is not known yet */
+    uint64_t cut_at;        /* where its next piece starts, unless cut_busy */
+    unsigned long cut_line; /* ... and the number of that piece's first line */
     int next;       /* the next unit to hand out */
     int printed;    /* units printed so far */
     int window;     /* how far ahead of `printed` workers may go */
@@ -197,11 +211,14 @@ typedef struct pool {
 
 /* One worker thread: its context and session outlive the thread, so the
  * main thread frees them (and merges what they found) after the join,
- * when no worker can be copying the shared context any more. */
+ * when no worker can be copying the shared context any more. The buffer
+ * its pieces are read into is its own and reused from piece to piece. */
 typedef struct worker {
     pool *p;
     void *ctx;
     lineage_session *session;
+    char *buf;
+    size_t cap;
 } worker;
 
 static int add_unit(pool *p, int file, int piece, const lineage_piece *range, int last)
@@ -243,23 +260,27 @@ static int large_enough_to_cut(uint64_t size)
 
 /* Makes the next unit (with p->mu held): the next piece of the file being
  * cut, or the next file, cut when it is large and of a format that can be
- * cut. Returns 0, or -1 when there is no more work (or no memory). */
+ * cut. A piece can be made only once the piece before has been read (its
+ * end is where the new one starts); the worker that takes it reads it
+ * right away and publishes its end (publish_piece), so the wait is one
+ * piece's reading. Returns 0, 1 when the piece before is still being
+ * read, or -1 when there is no more work (or no memory). */
 static int produce(pool *p)
 {
     for (;;) {
         if (p->cutting >= 0) {
-            int f = p->cutting;
+            if (p->cut_busy)
+                return 1;
             lineage_piece range;
-            if (lineage_splitter_next(p->splitters[f], &range)) {
-                int piece = p->nunits && p->units[p->nunits - 1].file == f
-                                ? p->units[p->nunits - 1].piece + 1
-                                : 1;
-                if (range.last)
-                    p->cutting = -1;
-                return add_unit(p, f, piece, &range, range.last) < 0 ? -1 : 0;
-            }
-            p->cutting = -1; /* cannot happen: the last piece says so */
-            continue;
+            memset(&range, 0, sizeof range);
+            range.offset = p->cut_at;
+            int i = add_unit(p, p->cutting, ++p->cut_pieces, &range, 0);
+            if (i < 0)
+                return -1;
+            p->units[i].first_line = p->cut_line;
+            p->units[i].based = p->units[i].piece == 1; /* no dump before the first */
+            p->cut_busy = 1;
+            return 0;
         }
         if (p->next_file >= p->nfiles) {
             p->produced = 1;
@@ -270,6 +291,10 @@ static int produce(pool *p)
             p->splitters[f] = lineage_splitter_open(p->files[f], p->o->format, JOBS_PIECE_BYTES);
         if (p->splitters[f]) {
             p->cutting = f;
+            p->cut_pieces = 0;
+            p->cut_busy = 0;
+            p->cut_at = 0;
+            p->cut_line = 1;
             continue;
         }
         int i = add_unit(p, f, 0, NULL, 1);
@@ -291,86 +316,96 @@ static int produce(pool *p)
     }
 }
 
-/* The next unit to work on, waiting for the printing to catch up; -1 when
- * there is none (with p->mu held). */
+/* The next unit to work on, waiting for the printing to catch up and for
+ * the end of the piece before; -1 when there is none (with p->mu held). */
 static int take_unit(pool *p)
 {
     for (;;) {
         if (p->stop)
             return -1;
-        if (p->next < p->nunits) {
-            if (p->next < p->printed + p->window)
+        if (p->next < p->printed + p->window) {
+            if (p->next < p->nunits)
                 return p->next++;
-        } else if (produce(p) == 0) {
-            continue;
-        } else {
-            return -1;
+            int r = produce(p);
+            if (r == 0)
+                continue;
+            if (r < 0)
+                return -1;
         }
         pthread_cond_wait(&p->cv, &p->mu);
     }
 }
 
-/* Dumps of the file before unit i (a piece), once the unit before it has
- * counted its own; -1 when the run stopped first. */
-static long dumps_before(pool *p, int i)
+/* With p->mu held: the dumps before each piece from unit i on, as far as
+ * the counts of the pieces before are known. A file's pieces are
+ * consecutive units, made in order. */
+static void settle(pool *p, int i)
 {
-    /* Under the lock throughout: another worker may be growing units[]. */
-    pthread_mutex_lock(&p->mu);
-    long n = 0;
-    if (p->units[i].piece > 1) {
-        while (!p->stop && !p->units[i - 1].numbered)
-            pthread_cond_wait(&p->cv, &p->mu);
-        n = p->stop ? -1 : (long)p->units[i - 1].dumps_end;
+    for (int f = p->units[i].file; i < p->nunits && p->units[i].file == f; i++) {
+        unit *u = &p->units[i];
+        if (!u->based) {
+            const unit *prev = &p->units[i - 1]; /* not the first piece: that is based */
+            if (!prev->based || !prev->counted)
+                break;
+            u->based = 1;
+            u->dumps_base = prev->dumps_base + prev->ndumps;
+        }
+        if (!u->counted)
+            break;
     }
-    pthread_mutex_unlock(&p->mu);
-    return n;
 }
 
-/* Counts unit i's `n` dumps after those of the pieces before, so the next
- * piece can number its own; returns the number of dumps before unit i, or
- * -1 when the run stopped first. Every piece calls it exactly once. */
-static long number_piece(pool *p, int i, size_t n)
+/* Publishes what reading piece i found, so the next piece can be made:
+ * where it ends (the next piece's start and first line) and, when the
+ * walk that found the end could count them, its dumps. */
+static void publish_piece(pool *p, int i, const lineage_piece *range, lineage_status st)
 {
-    long base = dumps_before(p, i);
     pthread_mutex_lock(&p->mu);
-    p->units[i].numbered = 1;
-    p->units[i].dumps_end = (unsigned)(base < 0 ? 0 : base) + (unsigned)n;
+    if (range->last) {
+        p->cutting = -1;
+    } else {
+        p->cut_at = range->offset + range->length;
+        p->cut_line += range->lines;
+    }
+    p->cut_busy = 0;
+    p->units[i].last = range->last;
+    if (st == LINEAGE_OK && range->dumps_known) {
+        p->units[i].counted = 1;
+        p->units[i].ndumps = (unsigned)range->dumps;
+        settle(p, i);
+    }
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
-    return base;
 }
 
-/* Counts unit i's `lines` newlines after those of the pieces before, so
- * the next piece can number its lines; returns the number of unit i's
- * first line, or 0 when the run stopped first. Every piece calls it
- * exactly once, right after reading its bytes, so the waits are short. */
-static unsigned long count_piece(pool *p, int i, unsigned long lines)
-{
-    pthread_mutex_lock(&p->mu);
-    unsigned long before = 0;
-    if (p->units[i].piece > 1) {
-        while (!p->stop && !p->units[i - 1].counted)
-            pthread_cond_wait(&p->cv, &p->mu);
-        before = p->units[i - 1].lines_end;
-    }
-    unsigned long first = p->stop ? 0 : before + 1;
-    p->units[i].counted = 1;
-    p->units[i].lines_end = before + lines;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    return first;
-}
-
-/* Dumps before unit i when already known (the piece before has counted
- * its own), else -1. */
+/* Dumps of the file before piece i when already known, else -1. */
 static long dumps_before_now(pool *p, int i)
 {
     pthread_mutex_lock(&p->mu);
-    long n = p->units[i].piece == 1      ? 0
-             : p->units[i - 1].numbered ? (long)p->units[i - 1].dumps_end
-                                        : -1;
+    long n = p->units[i].based ? (long)p->units[i].dumps_base : -1;
     pthread_mutex_unlock(&p->mu);
     return n;
+}
+
+/* Counts piece i's `n` dumps, read, when the walk could not count them,
+ * so the pieces after can number theirs; then waits until the dumps
+ * before piece i are known. Returns their number, or -1 when the run
+ * stopped first. Every piece calls it exactly once. */
+static long number_piece(pool *p, int i, size_t n)
+{
+    /* Under the lock throughout: another worker may be growing units[]. */
+    pthread_mutex_lock(&p->mu);
+    if (!p->units[i].counted) {
+        p->units[i].counted = 1;
+        p->units[i].ndumps = (unsigned)n;
+        settle(p, i);
+        pthread_cond_broadcast(&p->cv);
+    }
+    while (!p->stop && !p->units[i].based)
+        pthread_cond_wait(&p->cv, &p->mu);
+    long base = p->stop ? -1 : (long)p->units[i].dumps_base;
+    pthread_mutex_unlock(&p->mu);
+    return base;
 }
 
 /* A dump of a piece kept until its number is known, with what the
@@ -397,28 +432,42 @@ static int handle_dump(pool *p, void *ctx, FILE *err, unit *u, kept_dump *k, uns
     return rc > status ? rc : status;
 }
 
-/* Reads one piece. When the pieces before have counted their dumps, each
- * dump is handled as soon as it is read; otherwise the piece's dumps are
- * kept until they have, then numbered after them and handled. Either way
- * the piece then counts its own, for the piece after. The diagnostics
- * outside dumps go to u->outside, for the main thread to merge in piece
- * order. */
-static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE *err, unit *u)
+/* Reads piece i's bytes into the worker's buffer, which also finds where
+ * the piece ends, and publishes that at once so that another worker can
+ * read the next piece while this one is parsed. */
+static lineage_status walk_piece(pool *p, int i, worker *me, unit *u)
+{
+    const lineage_splitter *sp = p->splitters[u->file];
+    u->outside = lineage_diag_list_new();
+    lineage_status st = lineage_splitter_read_piece(sp, u->range.offset, &me->buf, &me->cap,
+                                                    &u->range, u->outside);
+    if (st == LINEAGE_E_NOMEM)
+        lineage_diag_add(u->outside, LINEAGE_ERROR, p->files[u->file], 0, 0, NULL, 0,
+                         "out of memory reading a piece of the file");
+    u->last = u->range.last;
+    publish_piece(p, i, &u->range, st);
+    return st;
+}
+
+/* Parses one piece, read by walk_piece. When the dumps before it are
+ * known (the splitter counts them as it finds the pieces' ends, so they
+ * usually are), each dump is numbered and handled as soon as it is read;
+ * otherwise the piece's dumps are kept until they are, then numbered
+ * after them and handled. A piece whose dumps the walk could not count
+ * counts them here, for the pieces after. The diagnostics outside dumps
+ * go to u->outside, for the main thread to merge in piece order. */
+static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE *err, unit *u,
+                      lineage_status st)
 {
     const lineage_splitter *sp = p->splitters[u->file];
     lineage_reader *r = NULL;
     kept_dump *kept = NULL;
     size_t n = 0, cap = 0;
     int status = EXIT_CLEAN;
-    char *data = NULL;
-    size_t len = 0;
-    unsigned long lines = 0;
-    u->outside = lineage_diag_list_new();
-    lineage_status st = lineage_splitter_read_piece(sp, &u->range, &data, &len, &lines, u->outside);
-    unsigned long first_line = count_piece(p, i, lines);
     long base = dumps_before_now(p, i);
-    if (st == LINEAGE_OK && first_line)
-        st = lineage_reader_open_piece(session, sp, data, len, first_line, &r);
+    if (st == LINEAGE_OK)
+        st = lineage_reader_open_piece(session, sp, u->range.data, u->range.len, u->first_line,
+                                       &r);
     lineage_dump *d = NULL;
     while (r && st == LINEAGE_OK && (st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
         if (base >= 0) {
@@ -448,8 +497,6 @@ static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE 
     u->res.bytes = u->range.length;
     lineage_reader_take_diags(r, u->outside);
     lineage_reader_free(r);
-    if (!first_line)
-        n = 0; /* the run stopped: nothing was read */
 
     int streamed = base >= 0;
     base = number_piece(p, i, n);
@@ -470,7 +517,6 @@ static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE 
         lineage_dump_free(kept[k].dump);
     }
     free(kept);
-    free(data);
     return status;
 }
 
@@ -495,8 +541,11 @@ static int read_files(pool *p, lineage_session *session, void *ctx, FILE *err, u
     return status;
 }
 
-static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u)
+static void work_on(pool *p, int i, worker *me, unit *u)
 {
+    /* A piece is read first thing, whatever happens after: the next piece
+     * waits for its end. */
+    lineage_status st = u->piece ? walk_piece(p, i, me, u) : LINEAGE_OK;
     FILE *out = open_memstream(&u->out, &u->outlen);
     FILE *err = open_memstream(&u->err, &u->errlen);
     if (!out || !err) {
@@ -511,19 +560,19 @@ static void work_on(pool *p, int i, lineage_session *session, void *ctx, unit *u
         u->outlen = u->errlen = 0;
         u->res.rc = EXIT_INPUT;
         if (u->piece) {
-            /* The pieces after still wait for these counts; the run fails
-             * (EXIT_INPUT) with the line numbers after this piece off. */
-            count_piece(p, i, 0);
+            /* The pieces after may wait for this count; the run fails
+             * (EXIT_INPUT) with the dump numbers after this piece off
+             * unless the walk counted them. */
             number_piece(p, i, 0);
         }
         return;
     }
-    p->jobs->set_output(ctx, out, err);
+    p->jobs->set_output(me->ctx, out, err);
     if (u->piece)
-        u->res.rc = read_piece(p, i, session, ctx, err, u);
+        u->res.rc = read_piece(p, i, me->session, me->ctx, err, u, st);
     else
-        u->res.rc = read_files(p, session, ctx, err, u);
-    p->jobs->set_output(ctx, NULL, NULL);
+        u->res.rc = read_files(p, me->session, me->ctx, err, u);
+    p->jobs->set_output(me->ctx, NULL, NULL);
     fclose(out);
     fclose(err);
 }
@@ -546,9 +595,11 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (i < 0)
             break;
-        work_on(p, i, session, ctx, &u);
+        work_on(p, i, me, &u);
         pthread_mutex_lock(&p->mu);
         unit *dst = &p->units[i];
+        dst->range = u.range;
+        dst->last = u.last;
         dst->out = u.out;
         dst->err = u.err;
         dst->outlen = u.outlen;
@@ -559,6 +610,9 @@ static void *worker_main(void *arg)
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
+    free(me->buf);
+    me->buf = NULL;
+    me->cap = 0;
     pthread_mutex_lock(&p->mu);
     p->live--;
     pthread_cond_broadcast(&p->cv);

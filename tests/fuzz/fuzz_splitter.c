@@ -9,9 +9,12 @@
  * dumps; the prose line count) and compared byte for byte.
  *
  * The pieces themselves are checked too: they come in file order, are not
- * empty, cover the file, start at line starts, each but the last is at
- * least the asked size, their first line numbers match a plain newline
- * count, and `last` is set on the last one only.
+ * empty, cover the file, start at line starts, hold the file's bytes,
+ * each but the last is at least the asked size, their line counts match
+ * a plain newline count, `last` is set on the last one only, and every
+ * dump count the splitter gives is what the piece's reader gives (the
+ * dumps are numbered from those counts when known, so a wrong one would
+ * also show as a difference).
  *
  * Input: one or two bytes choose the piece size, the rest is the file.
  * A first byte below 0x80 gives 1 + that byte (1..128 bytes, so that
@@ -71,18 +74,17 @@ static char *read_whole(const char *path, const char **format)
 }
 
 /* Checks one piece against the file and the pieces before (*at: where it
- * must start, *line: that line's number, *count: pieces so far), and that
- * `counted`, what lineage_splitter_read_piece counted, is its newlines. */
+ * must start, *line: that line's number, *count: pieces so far). */
 static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t len,
-                        uint64_t piece_bytes, uint64_t *at, unsigned long *line, size_t *count,
-                        unsigned long counted)
+                        uint64_t piece_bytes, uint64_t *at, unsigned long *line, size_t *count)
 {
     char detail[256];
     snprintf(detail, sizeof detail,
              "piece %zu: offset %llu length %llu last %d, %lu lines counted; expected offset %llu; "
              "file %zu bytes, pieces of %llu\n",
              *count + 1, (unsigned long long)piece->offset, (unsigned long long)piece->length,
-             piece->last, counted, (unsigned long long)*at, len, (unsigned long long)piece_bytes);
+             piece->last, piece->lines, (unsigned long long)*at, len,
+             (unsigned long long)piece_bytes);
     if (piece->offset != *at)
         fail("pieces are not contiguous", detail);
     if (piece->length == 0 || piece->length > len - *at)
@@ -99,8 +101,11 @@ static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t 
     unsigned long newlines = 0;
     for (uint64_t i = *at; i < end; i++)
         newlines += file[i] == '\n';
-    if (newlines != counted)
+    if (newlines != piece->lines)
         fail("lineage_splitter_read_piece counted the lines wrong", detail);
+    size_t bom = *at == 0 && len >= 3 && memcmp(file, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    if (piece->len != piece->length - bom || memcmp(piece->data, file + *at + bom, piece->len) != 0)
+        fail("a piece's data are not the file's bytes", detail);
     *line += newlines;
     *at = end;
 }
@@ -129,24 +134,29 @@ static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint
     size_t count = 0;
     lineage_status st = LINEAGE_OK;
     lineage_piece piece;
-    while (lineage_splitter_next(sp, &piece)) {
-        char *bytes = NULL;
-        size_t nbytes = 0;
-        unsigned long counted = 0;
-        if (lineage_splitter_read_piece(sp, &piece, &bytes, &nbytes, &counted, outside) !=
-            LINEAGE_OK)
+    char *buf = NULL;
+    size_t cap = 0;
+    do {
+        if (lineage_splitter_read_piece(sp, at, &buf, &cap, &piece, outside) != LINEAGE_OK)
             fail("a piece could not be read", NULL);
         unsigned long first_line = line;
-        check_piece(&piece, file, len, piece_bytes, &at, &line, &count, counted);
+        check_piece(&piece, file, len, piece_bytes, &at, &line, &count);
         lineage_session *session = lineage_session_new();
         lineage_reader *r = NULL;
-        if (lineage_reader_open_piece(session, sp, bytes, nbytes, first_line, &r) != LINEAGE_OK)
+        if (lineage_reader_open_piece(session, sp, piece.data, piece.len, first_line, &r) !=
+            LINEAGE_OK)
             fail("a piece could not be opened", NULL);
         lineage_dump *d;
+        unsigned first = dumps;
         while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
             lineage_dump_set_index(d, ++dumps);
             add_dump(&sb, d);
             lineage_dump_free(d);
+        }
+        if (st == LINEAGE_OK && piece.dumps_known && piece.dumps != dumps - first) {
+            fprintf(stderr, "piece %zu: the splitter counted %lu dumps, its reader gave %u\n",
+                    count, piece.dumps, dumps - first);
+            fail("the splitter counted a piece's dumps wrong", NULL);
         }
         prose += lineage_reader_get_prose_lines(r);
         lineage_reader_take_diags(r, outside);
@@ -154,14 +164,12 @@ static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint
             fail("lineage_reader_take_diags left diagnostics behind", NULL);
         lineage_reader_free(r);
         lineage_session_free(session);
-        free(bytes);
         if (st != LINEAGE_OK)
             break; /* as the whole reader stops */
-    }
+    } while (!piece.last);
+    free(buf);
     if (st == LINEAGE_OK && at != len)
         fail("the pieces do not cover the file", NULL);
-    if (st == LINEAGE_OK && lineage_splitter_next(sp, &piece))
-        fail("a piece after the last", NULL);
     snapshot_diags(&sb, outside);
     strbuf_printf(&sb, "prose %lu\n", prose);
     strbuf_printf(&sb, "status %d\n", (int)st);

@@ -61,17 +61,29 @@ run diff-strict diff --strict --baseline "$tmp/profile.txt" "$root"/tests/data/*
 
 # One large file, read in pieces by the workers: the same bytes again, with
 # planted deviations, elisions, malformed process lines and prose spread
-# over the pieces, in CRLF too, and next to small files.
+# over the pieces, in CRLF too, with dumps the splitter cannot count, and
+# next to small files.
 "$gen" --processes 2000 --size 9M --elide 2 --plant scvhost,cmd-under-lsass --plant-every 5 \
     -o "$tmp/big.txt" >/dev/null || { echo "lineage-gen failed"; exit 1; }
 awk 'NR % 3001 == 0 { print "Parent+: 0xZZ--->\tChild: 0x10\tActiveThreads->0001\tbad.exe" }
      /^kd> \.dumpdebug/ && NR % 7 == 0 { print "prose before a dump" }
      { print }' "$tmp/big.txt" >"$tmp/big-warn.txt"
 sed 's/$/\r/' "$tmp/big-warn.txt" >"$tmp/big-crlf.txt"
+# Dumps the splitter cannot count before they are parsed (a process line
+# before the first dump, and between `.dumpdebug` and DUMP_HEADER in some
+# dumps, where it opens a dump of its own), so the pieces after keep their
+# dumps until those are counted.
+awk 'NR == 1 { print "Parent+: 0x0004--->\tChild: 0x0008\tActiveThreads->0001\tfirst.exe" }
+     { print }
+     /^kd> \.dumpdebug/ && NR % 3 == 0 {
+         print "Parent+: 0x0004--->\tChild: 0x000c\tActiveThreads->0001\tearly.exe" }' \
+    "$tmp/big.txt" >"$tmp/big-unsure.txt"
 run big check "$tmp/big.txt"
 run big-json check --format json "$tmp/big.txt"
 run big-warn check --strict "$tmp/big-warn.txt"
 run big-crlf check "$tmp/big-crlf.txt"
+run big-unsure check "$tmp/big-unsure.txt"
+run big-unsure-tree tree "$tmp/big-unsure.txt"
 run big-mixed check "$tmp"/fleet/dump-00000*.txt "$tmp/big-warn.txt" "$tmp/missing.txt" \
     "$tmp/big.txt"
 run big-tree tree "$tmp/big-warn.txt"

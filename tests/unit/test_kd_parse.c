@@ -319,6 +319,53 @@ static void test_unknown_format(void **state)
     lineage_session_free(s);
 }
 
+/* Every width of every number, in both letter cases, before names short
+ * enough that fewer than 8 bytes follow the number and long ones: the
+ * parser reads short numbers several bytes at a time and must agree with
+ * printf at every width and where the line ends. */
+static void test_number_widths(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"x", "svchost.exe"};
+    for (int w = 1; w <= 19; w++) {
+        for (size_t n = 0; n < 2; n++) {
+            int hw = w > 16 ? 16 : w;
+            uint64_t pid = 0xfedcba9876543210ull >> (4 * (16 - hw));
+            uint64_t ppid = 0x0123456789abcdefull >> (4 * (16 - hw));
+            uint64_t threads = 1234567890123456789ull;
+            for (int k = w; k < 19; k++)
+                threads /= 10;
+            char child[32], parent[32], line[160];
+            snprintf(child, sizeof child, "%0*llX", hw, (unsigned long long)pid);
+            snprintf(parent, sizeof parent, "%0*llx", hw, (unsigned long long)ppid);
+            if (hw > 1)
+                parent[hw / 2] = (char)(parent[hw / 2] >= 'a' ? parent[hw / 2] - 32
+                                                              : parent[hw / 2]);
+            snprintf(line, sizeof line, "Parent+: 0x%s--->\tChild: 0x%s\tActiveThreads->%0*llu\t%s\n",
+                     parent, child, w, (unsigned long long)threads, names[n]);
+            lineage_session *s = lineage_session_new();
+            lineage_dump *d = read_one(s, line);
+            assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+            assert_int_equal(lineage_dump_process_count(d), 1);
+            const lineage_process *p = lineage_dump_process(d, 0);
+            assert_true(lineage_process_get_pid(p) == pid);
+            assert_true(lineage_process_get_ppid(p) == ppid);
+            assert_true(lineage_process_get_threads(p) == threads);
+            assert_string_equal(lineage_name_text(lineage_process_get_name(p)), names[n]);
+            lineage_dump_free(d);
+            lineage_session_free(s);
+        }
+    }
+    /* A bad digit or a missing separator inside the first 8 bytes is the
+     * general path's business, with its message. */
+    expect_warning("Parent+: 0x4--->\tChild: 0x1g2\tActiveThreads->0001\tx.exe", 25,
+                   "expected a hexadecimal child PID", 1);
+    expect_warning("Parent+: 0x4--->\tChild: 0x8\tActiveThreads->00:1\tx.exe", 46,
+                   "expected a blank between the thread count and the image name", 1);
+    expect_warning("Parent+: 0x4\x80--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 13,
+                   "expected '--->' after the parent PID", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_examples),
         cmocka_unit_test(test_seed_article),
         cmocka_unit_test(test_unknown_format),
+        cmocka_unit_test(test_number_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,39 @@ static void test_interning(void **state)
     lineage_session_free(s);
 }
 
+/* Short names are looked up through a memo keyed by two words that cover
+ * their bytes: names of every length up to past the memo's reach that
+ * differ in a single byte, at every position, must stay distinct, and the
+ * same text must give the same name however the lookups interleave. */
+static void test_names_differing_in_one_byte(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    enum { MAXLEN = 20 };
+    const lineage_name *first[MAXLEN + 1][MAXLEN];
+    for (int round = 0; round < 2; round++) {
+        for (int len = 1; len <= MAXLEN; len++) {
+            for (int pos = 0; pos < len; pos++) {
+                char text[MAXLEN];
+                memset(text, 'a', sizeof text);
+                text[pos] = 'b';
+                const lineage_name *n = lineage_session_intern(s, text, (size_t)len);
+                assert_int_equal(lineage_name_length(n), len);
+                assert_memory_equal(lineage_name_text(n), text, (size_t)len);
+                if (round == 0)
+                    first[len][pos] = n;
+                else
+                    assert_ptr_equal(n, first[len][pos]);
+            }
+            const lineage_name *plain = lineage_session_intern(s, "aaaaaaaaaaaaaaaaaaaa",
+                                                               (size_t)len);
+            for (int pos = 0; pos < len; pos++)
+                assert_ptr_not_equal(plain, first[len][pos]);
+        }
+    }
+    lineage_session_free(s);
+}
+
 static void expect_resolution(lineage_session *s, const char *cut, const char *full)
 {
     const lineage_name *n = intern(s, cut);
@@ -94,6 +127,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interning),
+        cmocka_unit_test(test_names_differing_in_one_byte),
         cmocka_unit_test(test_cut_names),
         cmocka_unit_test(test_known_names_change_resolution),
     };

@@ -56,10 +56,19 @@ static char *read_whole(const char *path)
     return strbuf_detach(&sb);
 }
 
-/* The same from the pieces; *npieces gets their number. Also checks that
- * the pieces cover the file in order and start at the lines they say. */
+/* What reading a file in pieces gave, besides the text. */
+typedef struct piece_stats {
+    size_t pieces;  /* pieces */
+    size_t unsure;  /* pieces whose dumps the splitter could not count */
+} piece_stats;
+
+/* The same from the pieces, each numbered from the counts the splitter
+ * gave for the pieces before when it knew them. Also checks that the
+ * pieces cover the file in order, start at the lines they say, hold the
+ * file's bytes, and that every dump count the splitter gave is the number
+ * of dumps the piece's reader gives. */
 static char *read_pieces(const char *path, const char *data, size_t len, uint64_t piece_bytes,
-                         size_t *npieces)
+                         piece_stats *stats)
 {
     lineage_splitter *sp = lineage_splitter_open(path, NULL, piece_bytes);
     if (!sp)
@@ -72,47 +81,51 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
     unsigned long prose = 0;
     uint64_t at = 0;
     unsigned long line = 1;
+    char *buf = NULL;
+    size_t cap = 0;
     lineage_piece piece;
-    *npieces = 0;
-    while (lineage_splitter_next(sp, &piece)) {
+    memset(stats, 0, sizeof *stats);
+    do {
+        assert_int_equal(lineage_splitter_read_piece(sp, at, &buf, &cap, &piece, outside),
+                         LINEAGE_OK);
         assert_int_equal(piece.offset, at);
         assert_true(piece.length > 0);
         assert_true(at == 0 || data[at - 1] == '\n');
         unsigned long newlines = 0;
         for (uint64_t i = at; i < at + piece.length; i++)
             newlines += data[i] == '\n';
+        assert_int_equal(piece.lines, newlines);
         at += piece.length;
         assert_int_equal(piece.last, at == len);
-        (*npieces)++;
-
-        char *bytes = NULL;
-        size_t nbytes = 0;
-        unsigned long counted = 0;
-        assert_int_equal(lineage_splitter_read_piece(sp, &piece, &bytes, &nbytes, &counted, outside),
-                         LINEAGE_OK);
-        assert_int_equal(counted, newlines);
+        assert_true(piece.last || piece.length >= piece_bytes);
+        stats->pieces++;
+        stats->unsure += !piece.dumps_known;
         size_t bom = piece.offset == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-        assert_int_equal(nbytes, piece.length - bom);
-        assert_memory_equal(bytes, data + piece.offset + bom, nbytes);
+        assert_int_equal(piece.len, piece.length - bom);
+        assert_memory_equal(piece.data, data + piece.offset + bom, piece.len);
 
         lineage_session *session = lineage_session_new();
         lineage_reader *r = NULL;
-        assert_int_equal(lineage_reader_open_piece(session, sp, bytes, nbytes, line, &r),
+        assert_int_equal(lineage_reader_open_piece(session, sp, piece.data, piece.len, line, &r),
                          LINEAGE_OK);
         line += newlines;
         lineage_dump *d;
+        unsigned first = dumps;
         while (lineage_reader_next(r, &d) == LINEAGE_OK && d) {
             lineage_dump_set_index(d, ++dumps);
             snapshot_dump(&sb, d);
             lineage_dump_free(d);
         }
+        if (piece.dumps_known && piece.dumps != dumps - first)
+            fail_msg("the splitter counted %lu dumps in piece %zu, its reader gave %u",
+                     piece.dumps, stats->pieces, dumps - first);
         prose += lineage_reader_get_prose_lines(r);
         lineage_reader_take_diags(r, outside);
         assert_int_equal(lineage_diag_list_count(lineage_reader_get_diags(r)), 0);
         lineage_reader_free(r);
         lineage_session_free(session);
-        free(bytes);
-    }
+    } while (!piece.last);
+    free(buf);
     assert_int_equal(at, len);
     snapshot_diags(&sb, outside);
     strbuf_printf(&sb, "prose %lu\n", prose);
@@ -122,24 +135,34 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
 }
 
 /* Reads `data` whole and in pieces of each size; returns the most pieces
- * any size gave. */
-static size_t same_in_pieces(const char *data, size_t len, const uint64_t *sizes, size_t nsizes)
+ * any size gave, and in *unsure (when not NULL) the most pieces whose
+ * dumps the splitter could not count. */
+static size_t same_in_pieces_counted(const char *data, size_t len, const uint64_t *sizes,
+                                     size_t nsizes, size_t *unsure)
 {
     char *path = write_temp(data, len);
     char *whole = read_whole(path);
-    size_t most = 0;
+    size_t most = 0, most_unsure = 0;
     for (size_t i = 0; i < nsizes; i++) {
-        size_t n = 0;
-        char *pieces = read_pieces(path, data, len, sizes[i], &n);
+        piece_stats stats;
+        char *pieces = read_pieces(path, data, len, sizes[i], &stats);
         if (strcmp(whole, pieces) != 0)
             fail_msg("pieces of %llu bytes read differently", (unsigned long long)sizes[i]);
         free(pieces);
-        most = n > most ? n : most;
+        most = stats.pieces > most ? stats.pieces : most;
+        most_unsure = stats.unsure > most_unsure ? stats.unsure : most_unsure;
     }
     free(whole);
     unlink(path);
     free(path);
+    if (unsure)
+        *unsure = most_unsure;
     return most;
+}
+
+static size_t same_in_pieces(const char *data, size_t len, const uint64_t *sizes, size_t nsizes)
+{
+    return same_in_pieces_counted(data, len, sizes, nsizes, NULL);
 }
 
 static char *seed_times(int times, const char *between, size_t *len)
@@ -162,10 +185,13 @@ static void seed_listings_read_the_same_at_every_cut(void **state)
     size_t len;
     char *data = seed_times(3, "Some prose between the captures.\n\n", &len);
     const uint64_t sizes[] = {1, 64, 1000, 4096, 15000};
-    /* A piece runs from its target at least to the second dump start after
-     * it (the first tells where a dump starts): at 1 byte, 12 dumps give
-     * at least 6 pieces. */
-    assert_true(same_in_pieces(data, len, sizes, 5) >= 6);
+    /* A piece runs from its start to the first cut at least its target
+     * after it: at 1 byte, every dump but the first of a file that opens
+     * with prose starts a piece. The splitter counts every piece's dumps
+     * (the prose has no line that could open a dump). */
+    size_t unsure;
+    assert_int_equal(same_in_pieces_counted(data, len, sizes, 5, &unsure), 12);
+    assert_int_equal(unsure, 0);
     free(data);
 }
 
@@ -214,14 +240,14 @@ static void a_bit_width_carried_into_the_next_dump_blocks_the_cut(void **state)
         lineage_dump_free(dumps[i]);
     lineage_session_free(session);
     const uint64_t sizes[] = {1};
-    /* The DUMP_HEADER line arms the scan; dump 2's `.dumpdebug` is no cut,
-     * dump 3's is (and dump 4's is the second dump start of that piece). */
-    assert_int_equal(same_in_pieces(text, strlen(text), sizes, 1), 2);
+    /* Dump 2's `.dumpdebug` is no cut, dump 3's and dump 4's are. */
+    assert_int_equal(same_in_pieces(text, strlen(text), sizes, 1), 3);
 }
 
 /* An over-long line is skipped by the source; the splitter must skip it
- * whole too, even when a piece's target falls inside it and its tail
- * looks like a `.dumpdebug` line. */
+ * whole too, even when a piece's target or the end of what the splitter
+ * read first falls inside it, and its tail looks like a `.dumpdebug`
+ * line. */
 static void over_long_lines_are_skipped_whole(void **state)
 {
     (void)state;
@@ -234,8 +260,7 @@ static void over_long_lines_are_skipped_whole(void **state)
     strbuf_puts(&sb, "kd> .dumpdebug\n"
                      "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n");
     size_t long_at = sb.len;
-    /* Two splitter blocks exactly, so that with the scan starting before
-     * it, a block starts right at its `.dumpdebug` tail. */
+    /* Four MiB, so that the splitter reads it in many steps. */
     for (size_t i = 0; i < (4u << 20); i++)
         strbuf_add(&sb, "x", 1);
     strbuf_puts(&sb, "kd> .dumpdebug\n");
@@ -248,17 +273,17 @@ static void over_long_lines_are_skipped_whole(void **state)
     free(seed);
 }
 
-/* The search for a cut reads the file in blocks; a line at the start of
- * a block must be fed like any other. Here a scan starts at dump A's
- * DUMP_HEADER line and its first block ends inside the bit-width line
- * after A, so that line starts the next block: missed, it would let the
- * next `.dumpdebug` (dump B, which takes A's bit width) pass for a cut. */
+/* The search for a cut reads the file in steps (the target length and
+ * 64 KiB, then 64 KiB at a time); a line that one step ends inside must
+ * be fed whole with the next. Here the first step ends inside the
+ * bit-width line after dump A: missed, that line would let the next
+ * `.dumpdebug` (dump B, which takes A's bit width) pass for a cut. */
 static void a_line_at_a_block_start_is_not_missed(void **state)
 {
     (void)state;
-    const size_t block = 64u * 1024u; /* the splitter's first read */
+    const size_t block = 64u * 1024u; /* what the splitter reads after the target */
     strbuf sb = STRBUF_INIT;
-    size_t header_at = 0;
+    size_t header_at = 0, bits_at = 0;
     for (int round = 0; round < 3; round++) {
         strbuf_puts(&sb, "kd> .dumpdebug\n");
         if (round == 1)
@@ -268,17 +293,22 @@ static void a_line_at_a_block_start_is_not_missed(void **state)
         for (int i = 0; sb.len < start + block - 200; i++)
             strbuf_printf(&sb, "Parent+: 0x%04x--->\tChild: 0x%04x\tActiveThreads->0002\tp%d.exe\n",
                           4, 0x1000 + i * 4, i);
-        while (sb.len < start + block - 50)
+        while (sb.len < start + block + 50)
             strbuf_puts(&sb, "\n");
+        if (round == 0)
+            bits_at = sb.len;
         strbuf_puts(&sb, "----- 32 bit Kernel Summary Dump Analysis");
         for (int i = 0; i < 200; i++)
             strbuf_add(&sb, " ", 1);
         strbuf_puts(&sb, "\nkd> .dumpdebug\n"
                          "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n");
     }
-    /* The first piece's target is A's DUMP_HEADER line in round 1. */
-    const uint64_t sizes[] = {header_at, 1};
-    assert_true(same_in_pieces(sb.data, sb.len, sizes, 2) >= 2);
+    /* The first step of the first piece ends 10 bytes into round 0's
+     * bit-width line; other targets fall on a DUMP_HEADER line, or make
+     * pieces of every cut. */
+    assert_true(bits_at > block);
+    const uint64_t sizes[] = {bits_at + 10 - block, header_at, 1};
+    assert_true(same_in_pieces(sb.data, sb.len, sizes, 3) >= 2);
     strbuf_release(&sb);
 }
 
@@ -317,8 +347,115 @@ static void files_read_whole(void **state)
     strbuf_release(&sb);
     free(seed);
     lineage_splitter_free(NULL);
+}
+
+static void bad_arguments(void **state)
+{
+    (void)state;
+    size_t len;
+    char *seed = seed_times(4, "\n", &len);
+    char *path = write_temp(seed, len);
+    lineage_splitter *sp = lineage_splitter_open(path, NULL, 1);
+    assert_non_null(sp);
+    char *buf = NULL;
+    size_t cap = 0;
     lineage_piece piece;
-    assert_int_equal(lineage_splitter_next(NULL, &piece), 0);
+    assert_int_equal(lineage_splitter_read_piece(NULL, 0, &buf, &cap, &piece, NULL),
+                     LINEAGE_E_ARG);
+    assert_true(piece.last);
+    assert_int_equal(piece.len, 0);
+    assert_int_equal(lineage_splitter_read_piece(sp, len + 1, &buf, &cap, &piece, NULL),
+                     LINEAGE_E_ARG);
+    assert_true(piece.last);
+    assert_int_equal(lineage_splitter_read_piece(sp, 0, NULL, &cap, &piece, NULL), LINEAGE_E_ARG);
+    assert_int_equal(lineage_splitter_read_piece(sp, 0, &buf, &cap, NULL, NULL), LINEAGE_E_ARG);
+    /* At the end of the file: an empty last piece. */
+    assert_int_equal(lineage_splitter_read_piece(sp, len, &buf, &cap, &piece, NULL), LINEAGE_OK);
+    assert_true(piece.last);
+    assert_int_equal(piece.length, 0);
+    assert_int_equal(piece.len, 0);
+    free(buf);
+    lineage_splitter_free(sp);
+    unlink(path);
+    free(path);
+    free(seed);
+}
+
+/* Reads `text` (repeated `times`, each time followed by a small dump) in
+ * pieces of 1, 40 and 200 bytes, and checks how many pieces the splitter could not
+ * count the dumps of at 1 byte. */
+static void count_dumps(const char *text, int times, size_t unsure_expected)
+{
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < times; i++) {
+        strbuf_puts(&sb, text);
+        strbuf_puts(&sb, "kd> .dumpdebug\n"
+                         "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n");
+    }
+    const uint64_t one[] = {1}, more[] = {40, 200};
+    size_t unsure;
+    same_in_pieces_counted(sb.data, sb.len, one, 1, &unsure);
+    if (unsure != unsure_expected)
+        fail_msg("%zu pieces the splitter could not count, expected %zu, in:\n%s", unsure,
+                 unsure_expected, sb.data);
+    /* Only sizes the splitter cuts the file at (two pieces at least). */
+    same_in_pieces(sb.data, sb.len, more, sb.len / 2 >= more[1] ? 2 : 1);
+    strbuf_release(&sb);
+}
+
+#define PROC(pid, name) "Parent+: 0x0004--->\tChild: 0x" pid "\tActiveThreads->0002\t" name "\n"
+
+/* The splitter counts the dumps of a piece as it finds its end, so that
+ * the pieces after can number theirs before the piece is parsed; where a
+ * line may or may not open a dump (that depends on how the parser reads
+ * it), it says it does not know, and the pieces are numbered as they are
+ * parsed. Either way they read as one reader does (same_in_pieces). */
+static void dumps_counted_where_certain(void **state)
+{
+    (void)state;
+    /* Certain: prose (with lines that start like numbers) before the first
+     * dump; a header after `.dumpdebug` with no process in between (no
+     * new dump); dumps of DUMP_HEADER lines alone; an elision after a
+     * header. */
+    count_dumps("7 sentences of prose, then K words\n"
+                "kd> .dumpdebug\n"
+                "----- 64 bit Kernel Bitmap Dump Analysis\n"
+                "\n"
+                "DUMP_HEADER64:\n"
+                "MajorVersion        0000000f\n"
+                "\n"
+                PROC("0100", "smss.exe") "[---]\n" PROC("0200", "csrss.exe")
+                "DUMP_HEADER64:\n" PROC("0300", "wininit.exe")
+                "  DUMP_HEADER32:  \r\n" PROC("0400", "services.exe"),
+                3, 0);
+    /* Unsure: a process line before any dump opens one, and so may a
+     * KiProcessorBlock line; only the first piece has such lines. */
+    count_dumps(PROC("0100", "smss.exe") "kd> .dumpdebug\n" PROC("0200", "csrss.exe"), 3, 1);
+    count_dumps("KiProcessorBlock at 8055b520\nkd> .dumpdebug\n", 2, 1);
+    count_dumps("  2 KiProcessorBlock entries:\n  8055b520 8055b540\n", 2, 1);
+    /* Unsure: a header after a process line of a dump without one opens a
+     * dump when the process line is read as one (here: the first two
+     * times), not when it is malformed (the third). */
+    const char *proc_then_header = "kd> .dumpdebug\n" PROC("0100", "smss.exe")
+        "DUMP_HEADER64:\n" PROC("0200", "csrss.exe");
+    const char *bad_then_header = "kd> .dumpdebug\nParent+: 0xZZ\n"
+        "DUMP_HEADER64:\n" PROC("0200", "csrss.exe");
+    const char *elision_then_header = "kd> .dumpdebug\n[---]\nDUMP_HEADER64:\n"
+        PROC("0200", "csrss.exe");
+    count_dumps(proc_then_header, 2, 2);
+    count_dumps(bad_then_header, 2, 2);
+    count_dumps(elision_then_header, 1, 1);
+    lineage_session *session = lineage_session_new();
+    lineage_dump *dumps[3];
+    assert_int_equal(read_dumps(session, proc_then_header, dumps, 3, NULL), 2);
+    for (int i = 0; i < 2; i++)
+        lineage_dump_free(dumps[i]);
+    assert_int_equal(read_dumps(session, bad_then_header, dumps, 3, NULL), 1);
+    lineage_dump_free(dumps[0]);
+    assert_int_equal(read_dumps(session, elision_then_header, dumps, 3, NULL), 2);
+    for (int i = 0; i < 2; i++)
+        lineage_dump_free(dumps[i]);
+    lineage_session_free(session);
 }
 
 int main(void)
@@ -330,6 +467,8 @@ int main(void)
         cmocka_unit_test(over_long_lines_are_skipped_whole),
         cmocka_unit_test(a_line_at_a_block_start_is_not_missed),
         cmocka_unit_test(files_read_whole),
+        cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(dumps_counted_where_certain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
