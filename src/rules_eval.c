@@ -4,18 +4,24 @@
  * in a checker (lineage_checker), one per thread, which keeps across dumps
  * what it has learnt about names:
  *
- * - a verdict vector per interned name, one byte per pattern of the set
- *   (unknown, no, yes), filled the first time a condition asks. Names are
- *   interned per session, so a name that occurs in ten thousand dumps is
- *   matched by PCRE2 once per pattern, not once per dump;
+ * - a small id per interned name, given on first sight through a table
+ *   keyed by the name's pointer (names are interned per session and live as
+ *   long as it, so a pointer is a name), and per id a verdict vector, one
+ *   byte per pattern of the set (unknown, no, yes), filled the first time a
+ *   condition asks. A name that occurs in ten thousand dumps is matched by
+ *   PCRE2 once per pattern, not once per dump;
  * - a memo of look-alike verdicts per (condition, folded full name).
  *
- * Per dump, the processes are grouped by name (a list per distinct name,
- * in listing order). A condition then tests each distinct name once and
- * walks only the processes whose name matches its subject, merged back
- * into listing order, so findings come out in rule order, then listing
- * order, as they always have. A dump costs one pass over its processes to
- * group them plus, per condition, one byte test per distinct name.
+ * Per dump, the processes are grouped by name in one pass: each process
+ * gets its group (the name's id maps to a group through a per-id stamp, so
+ * nothing is cleared between dumps), and a counting sort lays the groups
+ * out in one flat array, each in listing order. A condition then tests each
+ * distinct name once and walks only the processes whose name matches its
+ * subject: one group is a slice of that array as it is; several are merged
+ * back into listing order. Findings come out in rule order, then listing
+ * order, as they always have. A dump costs two passes over its processes
+ * plus, per condition, one byte test per distinct name and the processes
+ * it walks.
  *
  * The caches are dropped when the session's known-name list changes
  * (which names are cut depends on it). A pattern that stops on a PCRE2
@@ -23,6 +29,7 @@
  * over the tree are loops over parent/child links, never recursion. */
 #include "ruleset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,34 +52,47 @@ typedef struct memo {
 
 enum { V_UNKNOWN = 0, V_NO, V_YES };
 
-typedef struct vec_slot {
+/* What the checker knows about one name, by id. */
+typedef struct name_info {
     const lineage_name *name;
     unsigned char *v; /* one byte per pattern of the set */
-} vec_slot;
+    unsigned stamp;   /* the dump in which `group` was given */
+    uint32_t group;
+} name_info;
 
 struct lineage_checker {
     const lineage_ruleset *set;
     const lineage_session *session; /* of the names cached, or NULL */
     unsigned generation;
     arena *mem; /* verdict vectors */
-    vec_slot *vecs;
-    size_t vecs_cap, vecs_used;
+    uint32_t *ids; /* name pointer -> id + 1, 0 = empty; open addressing */
+    size_t ids_cap;
+    name_info *names; /* by id */
+    size_t nnames, names_cap;
+    unsigned stamp; /* counts dumps; never 0 once a dump is grouped */
     memo lookalike; /* (condition, folded full name) -> index or -1/-2 */
 
     /* Per dump, reused: processes grouped by name. */
-    uint32_t *table; /* name -> group + 1, 0 = empty */
-    size_t table_cap;
     const lineage_name **gname;
     unsigned char **gvec;
-    uint32_t *ghead, *gtail;
-    int *gtmp;
+    uint32_t *gstart; /* group g is members[gstart[g] .. gstart[g + 1]) */
+    uint32_t *gfill;
+    unsigned char *gsel; /* groups a condition walks */
     size_t ngroups, groups_cap;
-    uint32_t *next; /* per process: next process of the same group, or UINT32_MAX */
-    size_t next_cap;
-    uint32_t *pick, *spare; /* the processes a condition walks */
-    size_t pick_cap;
-    int64_t *sessions; /* distinct sessions in listing order */
+    uint32_t *pgroup;  /* per process: its group */
+    uint32_t *pparent; /* per process: its parent's index, NO_PARENT or FAR_PARENT */
+    uint32_t *members; /* process indices, by group, each in listing order */
+    size_t procs_cap;
+    uint32_t *pick, *spare; /* merged groups, when a condition walks several */
+    /* Per process, its process children: kids[kstart[i] .. kstart[i + 1]),
+     * when kids_ok (else the tree is walked). */
+    uint32_t *kstart, *kids;
+    int kids_ok;
+    int links; /* the set has parent or children conditions: fill the above */
+    int64_t *sessions;      /* distinct sessions in listing order */
     size_t nsessions, sessions_cap;
+    uint32_t *psession;     /* per process: its place in sessions, or NO_SESSION */
+    size_t psession_cap;
     int sessions_done;
 };
 
@@ -145,48 +165,50 @@ static void memo_clear(memo *m)
     memset(m, 0, sizeof *m);
 }
 
-/* ---- verdict vectors ---------------------------------------------------- */
+/* ---- names --------------------------------------------------------------- */
 
+/* Names are interned, so the table is keyed by pointer: an input cannot
+ * choose where its names' pointers land, and probes stay short. */
 static size_t ptr_hash(const void *p, size_t mask)
 {
     uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
     return (size_t)(h ^ (h >> 29)) & mask;
 }
 
-static vec_slot *vec_find(lineage_checker *ck, const lineage_name *name)
+static uint32_t *id_slot(lineage_checker *ck, const lineage_name *name)
 {
-    size_t mask = ck->vecs_cap - 1;
+    size_t mask = ck->ids_cap - 1;
     size_t i = ptr_hash(name, mask);
-    while (ck->vecs[i].name && ck->vecs[i].name != name)
+    while (ck->ids[i] && ck->names[ck->ids[i] - 1].name != name)
         i = (i + 1) & mask;
-    return &ck->vecs[i];
+    return &ck->ids[i];
 }
 
-/* The verdict vector of a name, made (all unknown) on first sight. */
-static unsigned char *name_vec(lineage_checker *ck, const lineage_name *name)
+/* The id of a name, given (verdicts all unknown) on first sight. */
+static uint32_t name_id(lineage_checker *ck, const lineage_name *name)
 {
-    if (ck->vecs_cap) {
-        vec_slot *s = vec_find(ck, name);
-        if (s->name)
-            return s->v;
+    if (ck->ids_cap) {
+        uint32_t id = *id_slot(ck, name);
+        if (id)
+            return id - 1;
     }
-    if ((ck->vecs_used + 1) * 2 > ck->vecs_cap) {
-        vec_slot *old = ck->vecs;
-        size_t old_cap = ck->vecs_cap;
-        ck->vecs_cap = old_cap ? old_cap * 2 : 256;
-        ck->vecs = xcalloc(ck->vecs_cap, sizeof *ck->vecs);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].name)
-                *vec_find(ck, old[i].name) = old[i];
-        free(old);
+    if ((ck->nnames + 1) * 2 > ck->ids_cap) {
+        free(ck->ids);
+        ck->ids_cap = ck->ids_cap ? ck->ids_cap * 2 : 256;
+        ck->ids = xcalloc(ck->ids_cap, sizeof *ck->ids);
+        for (size_t k = 0; k < ck->nnames; k++)
+            *id_slot(ck, ck->names[k].name) = (uint32_t)k + 1;
     }
-    vec_slot *s = vec_find(ck, name);
-    s->name = name;
+    ck->names = xgrow(ck->names, &ck->names_cap, ck->nnames + 1, sizeof *ck->names);
+    name_info *ni = &ck->names[ck->nnames];
     size_t n = ck->set->npatterns ? ck->set->npatterns : 1;
-    s->v = arena_alloc(ck->mem, n);
-    memset(s->v, V_UNKNOWN, n);
-    ck->vecs_used++;
-    return s->v;
+    ni->name = name;
+    ni->v = arena_alloc(ck->mem, n);
+    memset(ni->v, V_UNKNOWN, n);
+    ni->stamp = 0;
+    ni->group = 0;
+    *id_slot(ck, name) = (uint32_t)++ck->nnames;
+    return (uint32_t)(ck->nnames - 1);
 }
 
 /* Drops what was learnt about names when the dump's session or its
@@ -198,9 +220,9 @@ static void checker_sync(lineage_checker *ck, const lineage_session *session)
         return;
     arena_free(ck->mem);
     ck->mem = arena_new();
-    free(ck->vecs);
-    ck->vecs = NULL;
-    ck->vecs_cap = ck->vecs_used = 0;
+    free(ck->ids);
+    ck->ids = NULL;
+    ck->ids_cap = ck->nnames = 0;
     memo_clear(&ck->lookalike);
     ck->session = session;
     ck->generation = gen;
@@ -254,10 +276,20 @@ static int match_vec(eval *e, const lineage_rule *r, const rule_pattern *rp,
     return m;
 }
 
-static int match_name(eval *e, const lineage_rule *r, const rule_pattern *rp,
-                      const lineage_name *name)
+/* Whether a process's name matches: through its group's vector when the
+ * process is the dump's (it always is; the test keeps a stray pointer from
+ * reading out of bounds), which saves a probe per parent or child. */
+static int match_proc(eval *e, const lineage_rule *r, const rule_pattern *rp,
+                      const lineage_process *p)
 {
-    return match_vec(e, r, rp, name, name_vec(e->ck, name));
+    lineage_checker *ck = e->ck;
+    size_t i = p->index;
+    if (i < e->dump->nprocs && e->dump->procs[i] == p) {
+        uint32_t g = ck->pgroup[i];
+        return match_vec(e, r, rp, ck->gname[g], ck->gvec[g]);
+    }
+    uint32_t id = name_id(ck, p->name);
+    return match_vec(e, r, rp, p->name, ck->names[id].v);
 }
 
 /* The chain of names from the top down to `proc`, folded, cut names
@@ -320,53 +352,137 @@ static void grow_groups(lineage_checker *ck)
     size_t cap = ck->groups_cap ? ck->groups_cap * 2 : 64;
     ck->gname = xrealloc(ck->gname, cap * sizeof *ck->gname);
     ck->gvec = xrealloc(ck->gvec, cap * sizeof *ck->gvec);
-    ck->ghead = xrealloc(ck->ghead, cap * sizeof *ck->ghead);
-    ck->gtail = xrealloc(ck->gtail, cap * sizeof *ck->gtail);
-    ck->gtmp = xrealloc(ck->gtmp, cap * sizeof *ck->gtmp);
+    ck->gstart = xrealloc(ck->gstart, (cap + 1) * sizeof *ck->gstart);
+    ck->gfill = xrealloc(ck->gfill, cap * sizeof *ck->gfill);
+    ck->gsel = xrealloc(ck->gsel, cap * sizeof *ck->gsel);
     ck->groups_cap = cap;
 }
 
-/* Groups the dump's processes by name: per group the first and last
- * process, per process the next one of its group, all in listing order. */
+/* The index of a process of the dump, or FAR_PARENT for a pointer that is
+ * not one (never in a tree the dump built; kept safe all the same). */
+#define NO_PARENT UINT32_MAX
+#define FAR_PARENT (UINT32_MAX - 1)
+
+static uint32_t index_of(const lineage_dump *d, const lineage_process *p)
+{
+    return p->index < d->nprocs && d->procs[p->index] == p ? (uint32_t)p->index : FAR_PARENT;
+}
+
+/* Groups the dump's processes by name, groups numbered in the order their
+ * names first appear: per process its group, and the members of each group
+ * in listing order, one group after the other, by a counting sort. A name
+ * learns its group for this dump through its stamp, so no table is
+ * cleared per dump. Listings repeat a name on consecutive lines
+ * (svchost.exe), so the previous line's name is tried first.
+ *
+ * When the set has parent or children conditions, the same pass notes
+ * each process's parent and lays out each process's process children in
+ * kids[], like the groups. The tree keeps children in listing order
+ * (lineage/tree.h), so each slice is its parent's child list in order
+ * (debug builds check it against the tree).
+ * Conditions then read these compact arrays instead of visiting parents
+ * and children (a cache miss each, 250-byte processes) once per condition;
+ * this one pass is the only one that touches every process. */
 static void group_dump(lineage_checker *ck, const lineage_dump *d)
 {
-    size_t want = 16;
-    while (want < d->nprocs * 2)
-        want *= 2;
-    if (want > ck->table_cap) {
-        free(ck->table);
-        ck->table = xmalloc(want * sizeof *ck->table);
-        ck->table_cap = want;
+    size_t n = d->nprocs;
+    if (n >= ck->procs_cap) { /* room for one more: kstart has n + 1 */
+        free(ck->pgroup);
+        free(ck->members);
+        free(ck->pick);
+        free(ck->spare);
+        free(ck->pparent);
+        free(ck->kstart);
+        free(ck->kids);
+        size_t cap = n + 1;
+        ck->pgroup = xmalloc(cap * sizeof *ck->pgroup);
+        ck->pparent = xmalloc(cap * sizeof *ck->pparent);
+        ck->kstart = xmalloc(cap * sizeof *ck->kstart);
+        ck->kids = xmalloc(cap * sizeof *ck->kids);
+        ck->members = xmalloc(cap * sizeof *ck->members);
+        ck->pick = xmalloc(cap * sizeof *ck->pick);
+        ck->spare = xmalloc(cap * sizeof *ck->spare);
+        ck->procs_cap = cap;
     }
-    memset(ck->table, 0, want * sizeof *ck->table);
-    size_t mask = want - 1;
-    if (d->nprocs > ck->next_cap) {
-        free(ck->next);
-        ck->next = xmalloc(d->nprocs * sizeof *ck->next);
-        ck->next_cap = d->nprocs;
+    if (++ck->stamp == 0) {
+        /* Wrapped after 2^32 dumps: no stamp may look current. */
+        for (size_t k = 0; k < ck->nnames; k++)
+            ck->names[k].stamp = 0;
+        ck->stamp = 1;
     }
     ck->ngroups = 0;
     ck->sessions_done = 0;
-    for (size_t i = 0; i < d->nprocs; i++) {
-        const lineage_name *name = d->procs[i]->name;
-        size_t h = ptr_hash(name, mask);
-        uint32_t g;
-        while ((g = ck->table[h]) != 0 && ck->gname[g - 1] != name)
-            h = (h + 1) & mask;
-        if (g == 0) {
-            if (ck->ngroups == ck->groups_cap)
-                grow_groups(ck);
-            g = (uint32_t)++ck->ngroups;
-            ck->table[h] = g;
-            ck->gname[g - 1] = name;
-            ck->gvec[g - 1] = name_vec(ck, name);
-            ck->ghead[g - 1] = (uint32_t)i;
-        } else {
-            ck->next[ck->gtail[g - 1]] = (uint32_t)i;
+    ck->kids_ok = ck->links;
+    if (ck->links)
+        memset(ck->kstart, 0, (n + 1) * sizeof *ck->kstart);
+    const lineage_name *last = NULL;
+    uint32_t g = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lineage_process *p = d->procs[i];
+        const lineage_name *name = p->name;
+        if (i == 0 || name != last) {
+            uint32_t id = name_id(ck, name);
+            name_info *ni = &ck->names[id];
+            if (ni->stamp != ck->stamp) {
+                if (ck->ngroups == ck->groups_cap)
+                    grow_groups(ck);
+                ni->stamp = ck->stamp;
+                ni->group = (uint32_t)ck->ngroups;
+                ck->gname[ck->ngroups] = name;
+                ck->gvec[ck->ngroups] = ni->v;
+                ck->gfill[ck->ngroups] = 0;
+                ck->ngroups++;
+            }
+            g = ni->group;
+            last = name;
         }
-        ck->gtail[g - 1] = (uint32_t)i;
-        ck->next[i] = UINT32_MAX;
+        ck->pgroup[i] = g;
+        ck->gfill[g]++;
+        if (!ck->links)
+            continue;
+        /* A process hangs under a process node exactly when it has a
+         * listed parent, and then under that parent (lineage/tree.h), so
+         * its node need not be read. */
+        uint32_t pi = p->parent ? index_of(d, p->parent) : NO_PARENT;
+        ck->pparent[i] = pi;
+        if (pi == FAR_PARENT)
+            ck->kids_ok = 0;
+        else if (pi != NO_PARENT)
+            ck->kstart[pi + 1]++;
     }
+    uint32_t at = 0;
+    for (size_t k = 0; k < ck->ngroups; k++) {
+        ck->gstart[k] = at;
+        at += ck->gfill[k];
+        ck->gfill[k] = ck->gstart[k];
+    }
+    if (ck->groups_cap)
+        ck->gstart[ck->ngroups] = at;
+    for (size_t i = 0; i < n; i++)
+        ck->members[ck->gfill[ck->pgroup[i]]++] = (uint32_t)i;
+    if (!ck->kids_ok)
+        return;
+    for (size_t j = 0; j < n; j++)
+        ck->kstart[j + 1] += ck->kstart[j];
+    /* Placing moves each start to the next one's; shifted back after. */
+    for (size_t i = 0; i < n; i++)
+        if (ck->pparent[i] != NO_PARENT)
+            ck->kids[ck->kstart[ck->pparent[i]]++] = (uint32_t)i;
+    for (size_t j = n; j > 0; j--)
+        ck->kstart[j] = ck->kstart[j - 1];
+    ck->kstart[0] = 0;
+#ifndef NDEBUG
+    /* Debug builds check the listing-order promise the slices rely on. */
+    for (size_t j = 0; j < n; j++) {
+        uint32_t k = ck->kstart[j];
+        for (const lineage_node *kid = d->procs[j]->node.first_child; kid; kid = kid->next)
+            if (kid->kind == LINEAGE_NODE_PROCESS) {
+                assert(k < ck->kstart[j + 1] && ck->kids[k] == kid->process->index);
+                k++;
+            }
+        assert(k == ck->kstart[j + 1]);
+    }
+#endif
 }
 
 /* Sorts process indices (distinct, below 2^32) ascending: insertion sort
@@ -407,65 +523,153 @@ static void sort_indices(lineage_checker *ck, uint32_t *a, size_t n)
         memcpy(a, src, n * sizeof *a);
 }
 
-/* The processes of the groups whose gtmp is set (>= 0), in listing order,
- * into ck->pick; returns how many. */
-static size_t pick_groups(lineage_checker *ck, size_t total)
+/* Groups merged by comparing heads, at most this many at a time. */
+enum { MERGE_WAYS = 8 };
+
+/* The processes of the groups whose gsel is set, in listing order, and
+ * their number in *count. One group is its slice of ck->members as it is
+ * (the common case: most conditions name one image). Several are merged
+ * into ck->pick in the cheapest of three linear ways: comparing the heads
+ * of a few groups that hold few processes; picking out of the whole
+ * listing by group when they hold a good part of it; else a radix sort. */
+static const uint32_t *pick_groups(lineage_checker *ck, size_t nprocs, size_t *count)
 {
-    if (total > ck->pick_cap) {
-        free(ck->pick);
-        free(ck->spare);
-        ck->pick = xmalloc(total * sizeof *ck->pick);
-        ck->spare = xmalloc(total * sizeof *ck->spare);
-        ck->pick_cap = total;
-    }
-    size_t n = 0, groups = 0;
+    size_t total = 0, ways = 0, first = 0;
     for (size_t g = 0; g < ck->ngroups; g++) {
-        if (ck->gtmp[g] < 0)
+        if (!ck->gsel[g])
             continue;
-        groups++;
-        for (uint32_t i = ck->ghead[g]; i != UINT32_MAX; i = ck->next[i])
-            ck->pick[n++] = i;
+        if (!ways++)
+            first = g;
+        total += ck->gstart[g + 1] - ck->gstart[g];
     }
-    if (groups > 1)
-        sort_indices(ck, ck->pick, n);
-    return n;
+    *count = total;
+    if (ways <= 1)
+        return total ? ck->members + ck->gstart[first] : ck->members;
+    uint32_t *out = ck->pick;
+    if (ways <= MERGE_WAYS && total * ways <= nprocs) {
+        size_t cur[MERGE_WAYS], end[MERGE_WAYS], m = 0;
+        for (size_t g = first; g < ck->ngroups; g++)
+            if (ck->gsel[g]) {
+                cur[m] = ck->gstart[g];
+                end[m++] = ck->gstart[g + 1];
+            }
+        for (size_t k = 0; k < total; k++) {
+            size_t best = 0;
+            uint32_t least = UINT32_MAX;
+            for (size_t j = 0; j < m; j++)
+                if (cur[j] < end[j] && ck->members[cur[j]] < least) {
+                    least = ck->members[cur[j]];
+                    best = j;
+                }
+            out[k] = least;
+            cur[best]++;
+        }
+    } else if (total * 8 >= nprocs) {
+        size_t k = 0;
+        for (size_t i = 0; i < nprocs; i++) {
+            out[k] = (uint32_t)i;
+            k += ck->gsel[ck->pgroup[i]];
+        }
+    } else {
+        size_t k = 0;
+        for (size_t g = first; g < ck->ngroups; g++)
+            if (ck->gsel[g])
+                for (uint32_t i = ck->gstart[g]; i < ck->gstart[g + 1]; i++)
+                    out[k++] = ck->members[i];
+        sort_indices(ck, out, total);
+    }
+    return out;
 }
 
-/* Marks the groups whose name matches the pattern (gtmp 0, else -1) and
- * returns the processes they hold in listing order, in ck->pick. */
-static size_t pick_matching(eval *e, const lineage_rule *r, const rule_pattern *rp)
+/* The processes whose name matches the pattern, in listing order, and
+ * their number in *count. */
+static const uint32_t *pick_matching(eval *e, const lineage_rule *r, const rule_pattern *rp,
+                                     size_t *count)
 {
     lineage_checker *ck = e->ck;
-    size_t total = 0;
-    for (size_t g = 0; g < ck->ngroups; g++) {
-        int m = match_vec(e, r, rp, ck->gname[g], ck->gvec[g]);
-        ck->gtmp[g] = m ? 0 : -1;
-        if (m)
-            for (uint32_t i = ck->ghead[g]; i != UINT32_MAX; i = ck->next[i])
-                total++;
-    }
-    return pick_groups(ck, total);
+    for (size_t g = 0; g < ck->ngroups; g++)
+        ck->gsel[g] = match_vec(e, r, rp, ck->gname[g], ck->gvec[g]) ? 1 : 0;
+    return pick_groups(ck, e->dump->nprocs, count);
 }
 
-/* The dump's distinct known sessions, in the order they first appear. */
+#define NO_SESSION UINT32_MAX
+
+typedef struct session_pair {
+    uint64_t key; /* a known session (never negative) */
+    uint32_t index;
+} session_pair;
+
+/* Sorts pairs by key, stable, a byte a pass, skipping the bytes in which
+ * every key agrees: linear whatever the sessions are. */
+static void sort_session_pairs(session_pair *a, session_pair *spare, size_t n)
+{
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= a[i].key ^ a[0].key;
+    session_pair *src = a, *dst = spare;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if (((differ >> shift) & 0xff) == 0)
+            continue;
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((src[i].key >> shift) & 0xff) + 1]++;
+        for (size_t k = 1; k < 257; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+        session_pair *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+/* The dump's distinct known sessions, in the order they first appear, and
+ * each process's place among them. Sessions come from the input, so they
+ * are grouped by sorting, not by comparing each with those seen before
+ * (quadratic in the number of sessions, which a listing chooses). */
 static void dump_sessions(lineage_checker *ck, const lineage_dump *d)
 {
     if (ck->sessions_done)
         return;
     ck->sessions_done = 1;
     ck->nsessions = 0;
-    for (size_t i = 0; i < d->nprocs; i++) {
+    size_t n = d->nprocs;
+    ck->psession = xgrow(ck->psession, &ck->psession_cap, n ? n : 1, sizeof *ck->psession);
+    session_pair *pairs = xmalloc((n ? n : 1) * 2 * sizeof *pairs);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
         int64_t s = d->procs[i]->session;
-        if (s < 0)
-            continue;
-        size_t k = 0;
-        while (k < ck->nsessions && ck->sessions[k] != s)
-            k++;
-        if (k == ck->nsessions) {
-            ck->sessions = xgrow(ck->sessions, &ck->sessions_cap, k + 1, sizeof *ck->sessions);
-            ck->sessions[ck->nsessions++] = s;
-        }
+        ck->psession[i] = NO_SESSION;
+        if (s >= 0)
+            pairs[m++] = (session_pair){(uint64_t)s, (uint32_t)i};
     }
+    sort_session_pairs(pairs, pairs + n, m);
+    /* Each run of one session starts with its first appearance (the sort
+     * is stable): mark the leaders with their run's start, number the runs
+     * in the listing order of their leaders, then give every member its
+     * run's number. */
+    uint32_t *number = xmalloc((m ? m : 1) * sizeof *number);
+    for (size_t k = 0; k < m; k++)
+        if (k == 0 || pairs[k].key != pairs[k - 1].key)
+            ck->psession[pairs[k].index] = (uint32_t)k;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t start = ck->psession[i];
+        if (start == NO_SESSION)
+            continue;
+        ck->sessions = xgrow(ck->sessions, &ck->sessions_cap, ck->nsessions + 1,
+                             sizeof *ck->sessions);
+        ck->sessions[ck->nsessions] = (int64_t)pairs[start].key;
+        number[start] = (uint32_t)ck->nsessions++;
+    }
+    for (size_t k = 0, start = 0; k < m; k++) {
+        if (pairs[k].key != pairs[start].key)
+            start = k;
+        ck->psession[pairs[k].index] = number[start];
+    }
+    free(number);
+    free(pairs);
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -491,15 +695,13 @@ static void check_count(eval *e, const lineage_rule *r, const rule_check *c)
         for (size_t k = 0; k < ck->nsessions; k++)
             groups[ng++] = (group){ck->sessions[k], 0};
     }
-    size_t n = pick_matching(e, r, c->subject);
+    size_t n;
+    const uint32_t *pick = pick_matching(e, r, c->subject, &n);
     for (size_t k = 0; k < n; k++) {
-        const lineage_process *p = d->procs[ck->pick[k]];
+        const lineage_process *p = d->procs[pick[k]];
         if (!p->alive || (c->per_session && p->session < 0))
             continue;
-        size_t g = 0;
-        if (c->per_session)
-            while (groups[g].session != p->session)
-                g++;
+        size_t g = c->per_session ? ck->psession[pick[k]] : 0;
         groups[g].count++;
         if (c->op != COUNT_AT_LEAST && groups[g].count > c->number)
             add_finding(e, r, p, c->expected);
@@ -548,19 +750,17 @@ static int lookalike_verdict(eval *e, const rule_check *c, const lineage_name *n
 static void check_lookalike(eval *e, const lineage_rule *r, const rule_check *c)
 {
     lineage_checker *ck = e->ck;
-    size_t total = 0;
+    int any = 0;
     for (size_t g = 0; g < ck->ngroups; g++) {
-        int v = lookalike_verdict(e, c, ck->gname[g]);
-        ck->gtmp[g] = v < 0 ? -1 : v;
-        if (v >= 0)
-            for (uint32_t i = ck->ghead[g]; i != UINT32_MAX; i = ck->next[i])
-                total++;
+        ck->gsel[g] = lookalike_verdict(e, c, ck->gname[g]) >= 0;
+        any |= ck->gsel[g];
     }
-    if (!total)
+    if (!any)
         return;
-    size_t n = pick_groups(ck, total);
+    size_t n;
+    const uint32_t *pick = pick_groups(ck, e->dump->nprocs, &n);
     for (size_t k = 0; k < n; k++) {
-        const lineage_process *p = e->dump->procs[ck->pick[k]];
+        const lineage_process *p = e->dump->procs[pick[k]];
         int v = lookalike_verdict(e, c, p->name); /* a memo hit */
         e->text.len = 0;
         strbuf_printf(&e->text,
@@ -568,6 +768,46 @@ static void check_lookalike(eval *e, const lineage_rule *r, const rule_check *c)
                       c->names[v], (unsigned long long)c->number);
         add_finding(e, r, p, e->text.data);
     }
+}
+
+/* Parent conditions read each process's parent from the grouping's
+ * arrays and touch a process only to report it. */
+static void check_parent(eval *e, const lineage_rule *r, const rule_check *c,
+                         const uint32_t *pick, size_t n)
+{
+    const lineage_dump *d = e->dump;
+    lineage_checker *ck = e->ck;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t up = ck->pparent[pick[k]];
+        const lineage_process *p = NULL;
+        int ok;
+        if (up == NO_PARENT) {
+            ok = c->or_absent;
+        } else if (up == FAR_PARENT) {
+            p = d->procs[pick[k]];
+            ok = match_proc(e, r, c->other, p->parent);
+        } else {
+            uint32_t g = ck->pgroup[up];
+            ok = match_vec(e, r, c->other, ck->gname[g], ck->gvec[g]);
+        }
+        if (!ok)
+            add_finding(e, r, p ? p : d->procs[pick[k]], c->expected);
+    }
+}
+
+/* Children conditions over the grouping's child lists (kids_ok). */
+static void check_children(eval *e, const lineage_rule *r, const rule_check *c,
+                           const uint32_t *pick, size_t n)
+{
+    const lineage_dump *d = e->dump;
+    lineage_checker *ck = e->ck;
+    int forbid = c->kind == CHECK_CHILDREN_FORBID;
+    for (size_t k = 0; k < n; k++)
+        for (uint32_t j = ck->kstart[pick[k]]; j < ck->kstart[pick[k] + 1]; j++) {
+            uint32_t g = ck->pgroup[ck->kids[j]];
+            if (match_vec(e, r, c->other, ck->gname[g], ck->gvec[g]) == forbid)
+                add_finding(e, r, d->procs[ck->kids[j]], c->expected);
+        }
 }
 
 static void check_rule(eval *e, const lineage_rule *r, const rule_check *c)
@@ -582,12 +822,21 @@ static void check_rule(eval *e, const lineage_rule *r, const rule_check *c)
         check_lookalike(e, r, c);
         return;
     }
-    size_t n = pick_matching(e, r, c->subject);
+    size_t n;
+    const uint32_t *pick = pick_matching(e, r, c->subject, &n);
+    if (c->kind == CHECK_PARENT && ck->links) {
+        check_parent(e, r, c, pick, n);
+        return;
+    }
+    if ((c->kind == CHECK_CHILDREN_FORBID || c->kind == CHECK_CHILDREN_ONLY) && ck->kids_ok) {
+        check_children(e, r, c, pick, n);
+        return;
+    }
     for (size_t k = 0; k < n; k++) {
-        const lineage_process *p = d->procs[ck->pick[k]];
+        const lineage_process *p = d->procs[pick[k]];
         switch (c->kind) {
         case CHECK_PARENT:
-            if (p->parent ? !match_name(e, r, c->other, p->parent->name) : !c->or_absent)
+            if (p->parent ? !match_proc(e, r, c->other, p->parent) : !c->or_absent)
                 add_finding(e, r, p, c->expected);
             break;
         case CHECK_ANCESTRY:
@@ -600,7 +849,7 @@ static void check_rule(eval *e, const lineage_rule *r, const rule_check *c)
             for (const lineage_node *kid = p->node.first_child; kid; kid = kid->next) {
                 if (kid->kind != LINEAGE_NODE_PROCESS)
                     continue;
-                int m = match_name(e, r, c->other, kid->process->name);
+                int m = match_proc(e, r, c->other, kid->process);
                 if (m == (c->kind == CHECK_CHILDREN_FORBID))
                     add_finding(e, r, kid->process, c->expected);
             }
@@ -654,6 +903,13 @@ lineage_checker *lineage_checker_new(const lineage_ruleset *set)
         return NULL;
     lineage_checker *ck = xcalloc(1, sizeof *ck);
     ck->set = set;
+    for (size_t i = 0; i < set->nrules; i++)
+        for (size_t k = 0; k < set->rules[i]->nchecks; k++) {
+            check_kind kind = set->rules[i]->checks[k].kind;
+            if (kind == CHECK_PARENT || kind == CHECK_CHILDREN_FORBID ||
+                kind == CHECK_CHILDREN_ONLY)
+                ck->links = 1;
+        }
     ck->mem = arena_new();
     return ck;
 }
@@ -663,18 +919,23 @@ void lineage_checker_free(lineage_checker *ck)
     if (!ck)
         return;
     arena_free(ck->mem);
-    free(ck->vecs);
+    free(ck->ids);
+    free(ck->names);
     memo_clear(&ck->lookalike);
-    free(ck->table);
     free(ck->gname);
     free(ck->gvec);
-    free(ck->ghead);
-    free(ck->gtail);
-    free(ck->gtmp);
-    free(ck->next);
+    free(ck->gstart);
+    free(ck->gfill);
+    free(ck->gsel);
+    free(ck->pgroup);
+    free(ck->members);
     free(ck->pick);
     free(ck->spare);
+    free(ck->pparent);
+    free(ck->kstart);
+    free(ck->kids);
     free(ck->sessions);
+    free(ck->psession);
     free(ck);
 }
 

@@ -201,6 +201,82 @@ static void test_colliding_pids(void **state)
     strbuf_release(&sb);
 }
 
+/* 500,000 processes, each in a session of its own, under a rule that
+ * counts per session: grouping by session must not compare each session
+ * with all those seen before (that took minutes). Session 7 has two,
+ * the second of which is over the count. */
+static void test_many_sessions(void **state)
+{
+    (void)state;
+    const unsigned n = 500000;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "TreeDepth,PID,PPID,ImageFileName,Offset(V),Threads,Handles,SessionId,Wow64,"
+                     "CreateTime,ExitTime,Audit,Cmd,Path\n");
+    for (unsigned i = 0; i < n; i++)
+        strbuf_printf(&sb, "0,%u,%u,x.exe,0x%x,1,-,%u,False,N/A,N/A,-,-,-\n", 8 + 4 * i,
+                      4 + 4 * i, 0x1000 + i, i == 1 || i == 2 ? 7 : i * 2654435761u);
+    result r = read_all(sb.data, sb.len, "vol3-csv");
+    assert_int_equal(r.ndumps, 1);
+    assert_int_equal(lineage_dump_process_count(r.dumps[0]), n);
+    lineage_ruleset *set = lineage_ruleset_new(r.session);
+    lineage_diag_list *diags = lineage_diag_list_new();
+    static const char rule[] = "rule one-per-session {\n severity high\n title \"t\"\n"
+                               " count /^x\\.exe$/ at most 1 per session\n}\n";
+    assert_int_equal(lineage_ruleset_load_string(set, "sessions.rules", rule, strlen(rule),
+                                                 diags), LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, diags), LINEAGE_OK);
+    lineage_findings *f = lineage_findings_new();
+    assert_int_equal(lineage_ruleset_check(set, r.dumps[0], f, diags), LINEAGE_OK);
+    assert_int_equal(lineage_findings_count(f), 1);
+    assert_int_equal(lineage_process_get_pid(lineage_finding_get_process(lineage_findings_get(f, 0))),
+                     8 + 4 * 2);
+    lineage_findings_free(f);
+    lineage_diag_list_free(diags);
+    lineage_ruleset_free(set);
+    result_free(&r);
+    strbuf_release(&sb);
+}
+
+/* A Volatility 3 CSV create time, `seconds` after 2024-03-05 00:00 UTC. */
+static void csv_time(char out[40], unsigned long seconds)
+{
+    unsigned long day = 5 + seconds / 86400, rest = seconds % 86400;
+    snprintf(out, 40, "2024-03-%02lu %02lu:%02lu:%02lu.000000 UTC", day, rest / 3600,
+             rest / 60 % 60, rest % 60);
+}
+
+/* PID reuse at scale: 200,000 processes listed with one PID, created two
+ * seconds apart, and 200,000 children of that PID, each created between
+ * two of them. Each child links to the one created just before it; finding
+ * it must not walk every candidate for every child. */
+static void test_reused_pid_with_times(void **state)
+{
+    (void)state;
+    const unsigned n = 200000; /* stays within March: 400,000 s < 26 days */
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "TreeDepth,PID,PPID,ImageFileName,Offset(V),Threads,Handles,SessionId,Wow64,"
+                     "CreateTime,ExitTime,Audit,Cmd,Path\n");
+    char t[40];
+    for (unsigned k = 0; k < n; k++) {
+        csv_time(t, 2ul * k);
+        strbuf_printf(&sb, "0,100,4,reused.exe,0x%x,1,-,0,False,%s,N/A,-,-,-\n", 0x1000 + k, t);
+    }
+    for (unsigned j = 0; j < n; j++) {
+        csv_time(t, 2ul * j + 1);
+        strbuf_printf(&sb, "1,%u,100,child.exe,0x%x,1,-,0,False,%s,N/A,-,-,-\n", 1000 + 4 * j,
+                      0x100000 + j, t);
+    }
+    result r = read_all(sb.data, sb.len, "vol3-csv");
+    assert_int_equal(r.ndumps, 1);
+    const lineage_dump *d = r.dumps[0];
+    assert_int_equal(lineage_dump_process_count(d), 2 * n);
+    for (unsigned j = 0; j < n; j++)
+        assert_ptr_equal(lineage_process_get_parent(lineage_dump_process(d, n + j)),
+                         lineage_dump_process(d, j));
+    result_free(&r);
+    strbuf_release(&sb);
+}
+
 /* 10,000 dumps, one process each, in one file. */
 static void test_many_dumps(void **state)
 {
@@ -491,6 +567,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_long_cycle),
         cmocka_unit_test(test_colliding_pids),
         cmocka_unit_test(test_many_dumps),
+        cmocka_unit_test(test_many_sessions),
+        cmocka_unit_test(test_reused_pid_with_times),
         cmocka_unit_test(test_ten_megabyte_line),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_nul_bytes),

@@ -137,6 +137,36 @@ static void test_pid_reuse_by_time(void **state)
     lineage_session_free(s);
 }
 
+/* One PID listed four times, two of them created at the same moment and
+ * one without a create time: a child takes the youngest candidate created
+ * no later than it, the last listed of equals; one older than every timed
+ * candidate is rejected; an untimed child goes by listing order. */
+static void test_pid_reuse_ties(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = dump_new(s, "t", 1, "test", 10);
+    lineage_process *a = add(d, s, 100, 0, "a.exe", 1000, 0);
+    add(d, s, 100, 0, "b.exe", 3000, 0);
+    lineage_process *untimed = add(d, s, 100, 0, "c.exe", LINEAGE_UNKNOWN, 1);
+    lineage_process *last_equal = add(d, s, 100, 0, "d.exe", 3000, 0);
+    lineage_process *c1 = add(d, s, 201, 100, "c1.exe", 3500, 1);
+    lineage_process *c2 = add(d, s, 202, 100, "c2.exe", 500, 1);
+    lineage_process *c3 = add(d, s, 203, 100, "c3.exe", 1000, 1);
+    lineage_process *c4 = add(d, s, 204, 100, "c4.exe", LINEAGE_UNKNOWN, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    assert_ptr_equal(lineage_process_get_parent(c1), last_equal);
+    assert_int_equal(lineage_process_get_link(c2), LINEAGE_LINK_REJECTED);
+    assert_null(lineage_process_get_parent(c2));
+    assert_ptr_equal(lineage_process_get_parent(c3), a);
+    assert_ptr_equal(lineage_process_get_parent(c4), untimed); /* the last live one before it */
+    assert_int_equal(diags_matching(d->diags, "parent link of 202 to PID 100 rejected"), 1);
+    assert_int_equal(diags_matching(d->diags, "PID 100 is listed 4 times"), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 static void test_pid_reuse_without_time(void **state)
 {
     (void)state;
@@ -187,6 +217,29 @@ static void test_deep_chain_and_wide_fanout(void **state)
     lineage_session_free(s);
 }
 
+/* Many processes share one PID and many children name it, the children
+ * listed after every candidate: choosing each child's parent must not
+ * walk the candidates (that was quadratic: 10^10 steps here). */
+static void test_many_candidates(void **state)
+{
+    (void)state;
+    const size_t n = 100000;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = dump_new(s, "reuse", 1, "test", 10);
+    for (size_t i = 0; i < n; i++)
+        add(d, s, 8, 0, "p.exe", LINEAGE_UNKNOWN, i != n - 2);
+    for (size_t i = 0; i < n; i++)
+        add(d, s, 100 + i, 8, "c.exe", LINEAGE_UNKNOWN, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    /* The last live candidate listed before the children. */
+    assert_ptr_equal(lineage_process_get_parent(d->procs[n]), d->procs[n - 1]);
+    assert_int_equal(lineage_node_get_child_count(&d->procs[n - 1]->node), n);
+    assert_int_equal(diags_matching(d->diags, "PID 8 is listed 100000 times"), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 static void test_long_cycle(void **state)
 {
     (void)state;
@@ -212,9 +265,11 @@ int main(void)
         cmocka_unit_test(test_iterator_events),
         cmocka_unit_test(test_self_parent_and_cycle),
         cmocka_unit_test(test_pid_reuse_by_time),
+        cmocka_unit_test(test_pid_reuse_ties),
         cmocka_unit_test(test_pid_reuse_without_time),
         cmocka_unit_test(test_deep_chain_and_wide_fanout),
         cmocka_unit_test(test_long_cycle),
+        cmocka_unit_test(test_many_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
