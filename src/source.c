@@ -248,9 +248,11 @@ static int fill(source *s, lineage_diag_list *diags)
         return 0;
     }
     if (s->enc == SOURCE_UTF8) {
-        reserve(s, n - skip);
-        memcpy(s->buf + s->end, raw + skip, n - skip);
-        s->end += n - skip;
+        if (n > skip) { /* a chunk may be the byte-order mark alone */
+            reserve(s, n - skip);
+            memcpy(s->buf + s->end, raw + skip, n - skip);
+            s->end += n - skip;
+        }
     } else {
         /* Each 2-byte unit becomes at most 3 UTF-8 bytes (4 for a pair). */
         reserve(s, (n / 2 + 2) * 3 + 4);
