@@ -173,80 +173,12 @@ static const unsigned char digit_value[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-/* The three numbers of a process line are read by one function with the
- * base as a constant at each call: inlined, each copy is specialised. */
-#if defined(__GNUC__)
-#define NUMBER_INLINE inline __attribute__((always_inline))
-#else
-#define NUMBER_INLINE inline
-#endif
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR_NUMBERS 1
-#define BYTES(c) (0x0101010101010101ull * (unsigned char)(c))
-
-/* 0x80 in each byte of w that lies in [lo, hi]; every byte must be < 0x80
- * (then no addition carries into the next byte). */
-static uint64_t bytes_in(uint64_t w, unsigned char lo, unsigned char hi)
-{
-    return (w + BYTES(0x80 - lo)) & ~(w + BYTES(0x7f - hi)) & BYTES(0x80);
-}
-
-/* The usual case of fast_number without a loop or a branch per digit
- * (their exits were the parser's costliest mispredictions): 1-7 digits
- * and `stop` within the 8 bytes at s, which must all be readable. The
- * digits are checked together, then combined pairwise by multiplication.
- * Returns the number of digits, or 0 when the case does not apply. */
-static NUMBER_INLINE size_t swar_number(const char *s, uint64_t *out, unsigned base, char stop)
-{
-    uint64_t w;
-    memcpy(&w, s, 8);
-    uint64_t t = w ^ BYTES(stop);
-    uint64_t stops = (t - BYTES(1)) & ~t & BYTES(0x80); /* the lowest is exact */
-    if (!stops)
-        return 0;
-    size_t n = (size_t)__builtin_ctzll(stops) / 8;
-    if (n == 0)
-        return 0;
-    uint64_t mask = (1ull << (8 * n)) - 1, d = w & mask;
-    if (d & BYTES(0x80))
-        return 0;
-    uint64_t ok = bytes_in(d, '0', '9'), nib = d & BYTES(0x0f);
-    if (base == 16) {
-        uint64_t letter = bytes_in(d | BYTES(0x20), 'a', 'f');
-        ok |= letter;
-        nib += (letter >> 7) * 9; /* 'a' & 0x0f is 1; its value is 10 */
-    }
-    if ((ok & mask) != (BYTES(0x80) & mask))
-        return 0;
-    nib <<= 8 * (8 - n); /* the missing high digits become leading zeros */
-    if (base == 16) {
-        nib = ((nib * (1 + (16u << 8))) >> 8) & 0x00ff00ff00ff00ffull;
-        nib = ((nib * (1 + (256ull << 16))) >> 16) & 0x0000ffff0000ffffull;
-        nib = (nib * (1 + (65536ull << 32))) >> 32;
-    } else {
-        nib = ((nib * (1 + (10u << 8))) >> 8) & 0x00ff00ff00ff00ffull;
-        nib = ((nib * (1 + (100ull << 16))) >> 16) & 0x0000ffff0000ffffull;
-        nib = (nib * (1 + (10000ull << 32))) >> 32;
-    }
-    *out = nib;
-    return n;
-}
-#endif
-
 /* Up to `max` digits of base 16 (or 10) at *i, ending at `stop`; 0 when
  * there is no digit, too many, or another character follows. */
-static NUMBER_INLINE int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, unsigned base,
+static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, unsigned base,
                        size_t max, char stop)
 {
     size_t j = *i, lim = len - j > max ? j + max : len;
-#ifdef SWAR_NUMBERS
-    size_t n;
-    if (len - j >= 8 && max >= 7 && (n = swar_number(s + j, out, base, stop)) != 0) {
-        *i = j + n;
-        return 1;
-    }
-#endif
     uint64_t v = 0;
     for (; j < lim; j++) {
         unsigned d = digit_value[(unsigned char)s[j]] - 1u; /* UINT_MAX: not a digit */

@@ -319,9 +319,8 @@ static void test_unknown_format(void **state)
     lineage_session_free(s);
 }
 
-/* Every width of every number, in both letter cases, before names short
- * enough that fewer than 8 bytes follow the number and long ones: the
- * parser reads short numbers several bytes at a time and must agree with
+/* Every width of every number, in both letter cases, before a one-byte
+ * name and a long one: the fast path for canonical lines must agree with
  * printf at every width and where the line ends. */
 static void test_number_widths(void **state)
 {
