@@ -368,6 +368,18 @@ static uint32_t index_of(const lineage_dump *d, const lineage_process *p)
     return p->index < d->nprocs && d->procs[p->index] == p ? (uint32_t)p->index : FAR_PARENT;
 }
 
+/* The arrays sized by the largest dump seen so far (procs_cap). */
+static void free_process_arrays(lineage_checker *ck)
+{
+    free(ck->pgroup);
+    free(ck->members);
+    free(ck->pick);
+    free(ck->spare);
+    free(ck->pparent);
+    free(ck->kstart);
+    free(ck->kids);
+}
+
 /* Groups the dump's processes by name, groups numbered in the order their
  * names first appear: per process its group, and the members of each group
  * in listing order, one group after the other, by a counting sort. A name
@@ -387,13 +399,7 @@ static void group_dump(lineage_checker *ck, const lineage_dump *d)
 {
     size_t n = d->nprocs;
     if (n >= ck->procs_cap) { /* room for one more: kstart has n + 1 */
-        free(ck->pgroup);
-        free(ck->members);
-        free(ck->pick);
-        free(ck->spare);
-        free(ck->pparent);
-        free(ck->kstart);
-        free(ck->kids);
+        free_process_arrays(ck);
         size_t cap = n + 1;
         ck->pgroup = xmalloc(cap * sizeof *ck->pgroup);
         ck->pparent = xmalloc(cap * sizeof *ck->pparent);
@@ -927,13 +933,7 @@ void lineage_checker_free(lineage_checker *ck)
     free(ck->gstart);
     free(ck->gfill);
     free(ck->gsel);
-    free(ck->pgroup);
-    free(ck->members);
-    free(ck->pick);
-    free(ck->spare);
-    free(ck->pparent);
-    free(ck->kstart);
-    free(ck->kids);
+    free_process_arrays(ck);
     free(ck->sessions);
     free(ck->psession);
     free(ck);
