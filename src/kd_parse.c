@@ -583,6 +583,14 @@ static lineage_status kd_next(format_parser *p, lineage_dump **out)
  * opened one: such a line makes the count unsure; `.dumpdebug` and
  * DUMP_HEADER lines each open one. A cut line itself opens a dump in both
  * views, so zeroing st->scan at a cut keeps the count exact. */
+/* A process line adds to the dump, and before any dump opens one. */
+static void note_process_line(format_cut_state *st)
+{
+    st->scan.content = 1;
+    if (!st->scan.armed)
+        st->dumps_unsure = 1;
+}
+
 static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
 {
     if (n > LINEAGE_MAX_LINE_LENGTH)
@@ -591,9 +599,7 @@ static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
         n--;
     scan_trim(&t, &n);
     if (n && t[0] == 'P') { /* a process line after blanks */
-        st->scan.content = 1;
-        if (!st->scan.armed)
-            st->dumps_unsure = 1;
+        note_process_line(st);
         return 0;
     }
     if (is_dumpdebug(t, n)) {
@@ -631,10 +637,7 @@ static size_t kd_find_cut(format_cut_state *st, const char *buf, size_t len)
         const char *nl = memchr(buf + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - buf) : len;
         if (buf[at] == 'P' && end - at <= LINEAGE_MAX_LINE_LENGTH) {
-            /* A process line, by far the most common: nothing to trim. */
-            st->scan.content = 1;
-            if (!st->scan.armed)
-                st->dumps_unsure = 1;
+            note_process_line(st); /* by far the most common: nothing to trim */
         } else if (kd_cut_line(st, buf + at, end - at)) {
             return at;
         }

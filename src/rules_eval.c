@@ -393,7 +393,7 @@ static void free_process_arrays(lineage_checker *ck)
  * (lineage/tree.h), so each slice is its parent's child list in order
  * (debug builds check it against the tree).
  * Conditions then read these compact arrays instead of visiting parents
- * and children (a cache miss each, 250-byte processes) once per condition;
+ * and children (a cache miss each, 240-byte processes) once per condition;
  * this one pass is the only one that touches every process. */
 static void group_dump(lineage_checker *ck, const lineage_dump *d)
 {
