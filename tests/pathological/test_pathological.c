@@ -238,10 +238,10 @@ static void test_many_sessions(void **state)
 }
 
 /* A Volatility 3 CSV create time, `seconds` after 2024-03-05 00:00 UTC. */
-static void csv_time(char out[40], unsigned long seconds)
+static void csv_time(char out[48], unsigned long seconds)
 {
     unsigned long day = 5 + seconds / 86400, rest = seconds % 86400;
-    snprintf(out, 40, "2024-03-%02lu %02lu:%02lu:%02lu.000000 UTC", day, rest / 3600,
+    snprintf(out, 48, "2024-03-%02lu %02lu:%02lu:%02lu.000000 UTC", day, rest / 3600,
              rest / 60 % 60, rest % 60);
 }
 
@@ -256,7 +256,7 @@ static void test_reused_pid_with_times(void **state)
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "TreeDepth,PID,PPID,ImageFileName,Offset(V),Threads,Handles,SessionId,Wow64,"
                      "CreateTime,ExitTime,Audit,Cmd,Path\n");
-    char t[40];
+    char t[48];
     for (unsigned k = 0; k < n; k++) {
         csv_time(t, 2ul * k);
         strbuf_printf(&sb, "0,100,4,reused.exe,0x%x,1,-,0,False,%s,N/A,-,-,-\n", 0x1000 + k, t);
