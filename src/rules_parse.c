@@ -129,6 +129,15 @@ static void expected_error(parser *p, const token *t, const char *what)
     error_at(p, t->line, t->col, "expected %s, found %s", what, describe(t, buf));
 }
 
+/* Adds a name to the session's known names and remembers it for other
+ * sessions. */
+static void add_known_name(lineage_ruleset *set, const char *s, size_t n)
+{
+    set->known = xgrow(set->known, &set->known_cap, set->nknown + 1, sizeof *set->known);
+    set->known[set->nknown++] = (known_name){arena_strndup(set->mem, s, n), n};
+    lineage_session_add_known_name(set->session, s, n);
+}
+
 /* Adds the literal names a pattern such as /^(csrss|smss)\.exe$/ spells to
  * the session, so cut names in listings resolve to them. */
 static void add_literal_names(lineage_ruleset *set, const char *s, size_t n)
@@ -175,7 +184,7 @@ static void add_literal_names(lineage_ruleset *set, const char *s, size_t n)
             }
         }
         if (ok && bl)
-            lineage_session_add_known_name(set->session, buf, bl);
+            add_known_name(set, buf, bl);
         i = j + 1;
     }
 }
@@ -303,7 +312,7 @@ static int parse_check(parser *p, const token *kw, rule_check *c, strbuf *exp)
         while (peek(p)->kind == TOK_STRING) {
             const token *s = next(p);
             char *f = arena_strndup(a, s->value, s->value_len);
-            lineage_session_add_known_name(p->set->session, s->value, s->value_len);
+            add_known_name(p->set, s->value, s->value_len);
             for (char *q = f; *q; q++)
                 if (*q >= 'A' && *q <= 'Z')
                     *q = (char)(*q - 'A' + 'a');
@@ -1003,8 +1012,17 @@ void lineage_ruleset_free(lineage_ruleset *set)
     free(set->patterns);
     free(set->dirs);
     free(set->loaded);
+    free(set->known);
     arena_free(set->mem);
     free(set);
+}
+
+void lineage_ruleset_share_names(const lineage_ruleset *set, lineage_session *session)
+{
+    if (!set || !session)
+        return;
+    for (size_t i = 0; i < set->nknown; i++)
+        lineage_session_add_known_name(session, set->known[i].text, set->known[i].len);
 }
 
 lineage_status lineage_ruleset_load_string(lineage_ruleset *set, const char *name,

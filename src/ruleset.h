@@ -80,6 +80,12 @@ struct lineage_rule {
     int disabled;
 };
 
+/* A name a rule spells literally (kept for lineage_ruleset_share_names). */
+typedef struct known_name {
+    const char *text; /* in the set's arena */
+    size_t len;
+} known_name;
+
 typedef enum directive_kind { DIR_DISABLE = 0, DIR_SEVERITY, DIR_SUPPRESS } directive_kind;
 
 typedef struct rule_directive {
@@ -107,6 +113,8 @@ struct lineage_ruleset {
     size_t ndirs, dirs_cap;
     const char **loaded; /* files loaded (canonical names), for includes */
     size_t nloaded, loaded_cap;
+    known_name *known; /* added to the session, in order */
+    size_t nknown, known_cap;
     size_t errors;
     int compiled;
     pcre2_match_context *mctx;

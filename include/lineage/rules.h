@@ -76,6 +76,15 @@ LINEAGE_API void lineage_ruleset_disable(lineage_ruleset *set, const char *id);
 LINEAGE_API void lineage_ruleset_set_level(lineage_ruleset *set, const char *id,
                                            lineage_level level);
 
+/** Adds the names the set's rules spell literally to another session's
+ * known names, in the order loading the rules added them to the set's own,
+ * so that dumps read into `session` resolve cut names as if the rules had
+ * been loaded there. With it one compiled set serves checkers on several
+ * threads, each reading its dumps into a session of its own: checking only
+ * reads the set. */
+LINEAGE_API void lineage_ruleset_share_names(const lineage_ruleset *set,
+                                             lineage_session *session);
+
 /** Resolves disables, level overrides and suppressions across every loaded
  * file and compiles every pattern. After it the set is immutable. Returns
  * LINEAGE_E_RULE when any file had errors or a directive names an unknown

@@ -55,7 +55,6 @@ typedef struct check_ctx {
     const lineage_ruleset *set;
     lineage_checker *checker;
     lineage_session *session; /* workers: their own */
-    lineage_ruleset *own_set; /* workers: their own copy of the rules */
     FILE *out, *err;          /* stdout and stderr, or a worker's buffers */
     int printed;
     int failed_findings;
@@ -191,18 +190,9 @@ static void *worker_new(void *p, lineage_session **session)
     *w = *shared;
     w->session = lineage_session_new();
     *session = w->session;
-    /* The main thread loaded the same rules and printed their messages;
-     * a worker's copy prints nothing. */
-    FILE *sink = fopen("/dev/null", "w");
-    int rc = sink ? cli_rules_load_to(sink, w->session, &shared->rules, NULL, 0, &w->own_set)
-                  : EXIT_RULES;
-    if (sink)
-        fclose(sink);
-    if (rc != EXIT_CLEAN) {
-        free(w);
-        return NULL;
-    }
-    w->set = w->own_set;
+    /* Workers share the main thread's compiled rules (checking only reads
+     * them); their sessions learn the names the rules spell. */
+    lineage_ruleset_share_names(shared->set, w->session);
     w->checker = lineage_checker_new(w->set);
     w->failed_findings = w->rule_errors = 0;
     /* Every dump's output starts with its separator; the first printed
@@ -218,7 +208,6 @@ static void worker_free(void *p, void *wp)
     shared->failed_findings |= w->failed_findings;
     shared->rule_errors |= w->rule_errors;
     lineage_checker_free(w->checker);
-    lineage_ruleset_free(w->own_set);
     free(w);
 }
 
@@ -272,8 +261,9 @@ int cmd_check(int argc, char **argv)
         c.checker = lineage_checker_new(set);
         rc = cli_read_with_scan(session, files[0], c.scan, &c.input, check_dump, &c);
     } else if (c.input.jobs > 1) {
-        /* Each worker loads the rules again into a session of its own
-         * (see inputs.c); the flags they raise are merged after. */
+        /* Each worker reads into a session of its own with a checker of
+         * its own over the shared rules (see inputs.c); the flags they
+         * raise are merged after. */
         check_ctx *shared = &c;
         cli_jobs jobs = {shared, worker_new, worker_free, worker_output, check_dump,
                          c.json ? 2 : 1, check_analyze, check_render};

@@ -40,12 +40,6 @@ int cli_rules_valid_level_arg(const char *arg)
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {
-    return cli_rules_load_to(stderr, session, o, extra, nextra, out);
-}
-
-int cli_rules_load_to(FILE *err, lineage_session *session, const cli_rules_options *o,
-                      const char *const *extra, int nextra, lineage_ruleset **out)
-{
     lineage_ruleset *set = lineage_ruleset_new(session);
     lineage_diag_list *diags = lineage_diag_list_new();
     int failed = 0;
@@ -73,12 +67,13 @@ int cli_rules_load_to(FILE *err, lineage_session *session, const cli_rules_optio
     }
     if (lineage_ruleset_compile(set, diags) != LINEAGE_OK)
         failed = 1;
-    cli_print_diags_to(err, diags);
+    cli_print_diags(diags);
     size_t errors = lineage_diag_list_count_at_least(diags, LINEAGE_ERROR);
     lineage_diag_list_free(diags);
     if (failed || errors) {
         if (errors)
-            fprintf(err, "lineage: %zu error%s in the rules\n", errors, errors == 1 ? "" : "s");
+            fprintf(stderr, "lineage: %zu error%s in the rules\n", errors,
+                    errors == 1 ? "" : "s");
         lineage_ruleset_free(set);
         *out = NULL;
         return EXIT_RULES;

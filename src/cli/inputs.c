@@ -4,12 +4,13 @@
  * files. The design: a lineage_session is not thread-safe (interning,
  * cut-name resolution and lineage keys write to it) and names are compared
  * by pointer within a session, so each worker has a session and a
- * subcommand context of its own (its own compiled rules, or its own copy
- * of the baseline) and reads whole files with them; nothing the library
- * holds is shared between threads. A file's results depend only on the
- * file and on what the worker loaded before reading, never on the files
- * read before it, so any worker gives the same bytes as the main thread
- * would. Each file's output and messages are collected in memory
+ * subcommand context of its own (its own checker, or its own copy of the
+ * baseline) and reads whole files with them. The one thing shared is the
+ * compiled rule set, which checking only reads; its names are added to
+ * each worker's session as loading the rules there would have. A file's
+ * results depend only on the file and on what the worker loaded before
+ * reading, never on the files read before it, so any worker gives the
+ * same bytes as the main thread would. Each file's output and messages are collected in memory
  * (open_memstream) and the main thread prints them whole, in input order;
  * workers may run at most a window of files ahead of the printing, so
  * memory stays bounded by a few files' output.

@@ -25,8 +25,4 @@ int cli_rules_valid_level_arg(const char *arg);
  * diagnostic. Returns EXIT_CLEAN with *out set, or EXIT_RULES. */
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out);
-/* The same with the messages on `err` (a worker loading its own copy). */
-int cli_rules_load_to(FILE *err, lineage_session *session, const cli_rules_options *o,
-                      const char *const *extra, int nextra, lineage_ruleset **out);
-
 #endif

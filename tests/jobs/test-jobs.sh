@@ -4,7 +4,8 @@
 # with warnings, a missing file, a file with no dump), text and JSON, with
 # 1, 2, 3 and 0 (one per CPU) workers; the same for `lineage diff` against a
 # learnt profile and against baseline dumps; and the same over one large file,
-# which the workers read in pieces. Also: a bad -j value is a usage error.
+# which the workers read in pieces; and cut names resolving to names only
+# the rules know, in every worker. Also: a bad -j value is a usage error.
 # Usage: test-jobs.sh LINEAGE LINEAGE-GEN REPO-ROOT
 set -u
 bin=$1
@@ -88,6 +89,22 @@ run big-mixed check "$tmp"/fleet/dump-00000*.txt "$tmp/big-warn.txt" "$tmp/missi
     "$tmp/big.txt"
 run big-tree tree "$tmp/big-warn.txt"
 run big-diff diff --baseline "$tmp/profile.txt" "$tmp/big-warn.txt"
+
+# Rules naming an image the built-in list does not know, and dumps that
+# show it cut to 14 characters: the workers share the main thread's
+# compiled rules, and the cut name must resolve to the rule's full name in
+# their dumps as on one thread (the ancestry line shows the resolved name).
+printf 'rule custom.agent {\n severity high\n title "Contoso updater"\n absent /^contosoupdatersvc\\.exe$/\n}\n' \
+    >"$tmp/agent.rules"
+for i in 1 2 3 4 5; do
+    printf 'DUMP_HEADER64:\nMajorVersion 0000000f\nMinorVersion 00004a61\n\n%s\n%s\n' \
+        "Parent+: 0x0000--->	Child: 0x0004	ActiveThreads->0070	System" \
+        "Parent+: 0x0004--->	Child: 0x0200	ActiveThreads->0003	ContosoUpdater" \
+        >"$tmp/agent-$i.txt"
+done
+run rule-names check --no-default-rules --rules "$tmp/agent.rules" "$tmp"/agent-*.txt
+[ "$(grep -c 'ancestry: system/contosoupdatersvc.exe' "$tmp/rule-names.2.out")" = 5 ] ||
+    { echo "FAIL rule-names: the cut name did not resolve in every dump"; fail=1; }
 
 # The fleet has planted deviations: the run must find them (exit 1).
 [ "$(cat "$tmp/fleet-text.2.rc")" = 1 ] || { echo "FAIL: fleet exit code"; fail=1; }

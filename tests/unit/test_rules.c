@@ -182,6 +182,40 @@ static void test_cut_names(void **state)
     assert_rule_matches(RULE("absent /^SearchProtocol/c"), l, "t");
 }
 
+/* Names a set's rules spell reach another session through
+ * lineage_ruleset_share_names, in which a cut name then resolves as in the
+ * set's own; a session left out knows none of them. */
+static void test_share_names(void **state)
+{
+    (void)state;
+    static const char src[] = RULE("absent /^contosoupdatersvc\\.exe$/")
+        "rule u {\n severity low\n title \"u\"\n lookalike \"FabrikamAgentHost.exe\"\n}\n";
+    lineage_session *own = lineage_session_new(), *shared = lineage_session_new(),
+                    *left_out = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(own);
+    lineage_diag_list *diags = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_string(set, "t.rules", src, sizeof src - 1, diags),
+                     LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, diags), LINEAGE_OK);
+    lineage_ruleset_share_names(set, shared);
+    static const char *const cut[2] = {"contosoupdater", "FabrikamAgentH"};
+    static const char *const full[2] = {"contosoupdatersvc.exe", "FabrikamAgentHost.exe"};
+    lineage_session *sessions[2] = {own, shared};
+    for (int k = 0; k < 2; k++)
+        for (int s = 0; s < 2; s++) {
+            const lineage_name *n = lineage_session_intern(sessions[s], cut[k], 14);
+            assert_non_null(lineage_name_resolved(n));
+            assert_string_equal(lineage_name_text(lineage_name_resolved(n)), full[k]);
+        }
+    for (int k = 0; k < 2; k++)
+        assert_null(lineage_name_resolved(lineage_session_intern(left_out, cut[k], 14)));
+    lineage_diag_list_free(diags);
+    lineage_ruleset_free(set);
+    lineage_session_free(left_out);
+    lineage_session_free(shared);
+    lineage_session_free(own);
+}
+
 static void test_os_scope(void **state)
 {
     (void)state;
@@ -407,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_pid),
         cmocka_unit_test(test_lookalike),
         cmocka_unit_test(test_cut_names),
+        cmocka_unit_test(test_share_names),
         cmocka_unit_test(test_os_scope),
         cmocka_unit_test(test_layering),
         cmocka_unit_test(test_levels_and_suppress),
