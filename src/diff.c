@@ -155,6 +155,76 @@ static int usual_key_before(const profile_fact *a, const profile_fact *b)
     return c ? c < 0 : lx < ly;
 }
 
+/* What the baseline knows, worked out once for every suspect compared. */
+struct lineage_differ {
+    const lineage_profile *base;
+    lineage_diff_options opt;
+    uint64_t k; /* the support threshold */
+    /* Per image name (usuals[i] for usual_set.items[i]): see `usual`. */
+    fact_set usual_set;
+    usual *usuals;
+    /* Per baseline key: its image name, or NULL under the threshold. */
+    const lineage_name **leaf;
+};
+
+lineage_differ *lineage_differ_new(const lineage_profile *base,
+                                   const lineage_diff_options *options)
+{
+    if (!base)
+        return NULL;
+    lineage_differ *df = xcalloc(1, sizeof *df);
+    df->base = base;
+    if (options)
+        df->opt = *options;
+    uint64_t k = df->opt.min_support ? df->opt.min_support : 1;
+    df->k = k;
+    /* What the baseline (at the support threshold) knows per image name. */
+    usual *usuals = NULL;
+    size_t usuals_cap = 0;
+    for (size_t e = 0; e < base->edges.n; e++) {
+        const profile_fact *ef = &base->edges.items[e];
+        if (ef->dumps < k)
+            continue;
+        int added;
+        profile_fact *uf = fact_get(&df->usual_set, ef->a, NULL, &added);
+        size_t ui = (size_t)(uf - df->usual_set.items);
+        usuals = xgrow(usuals, &usuals_cap, ui + 1, sizeof *usuals);
+        if (added)
+            memset(&usuals[ui], 0, sizeof usuals[ui]);
+        usuals[ui].edges++;
+        if (is_absent_parent(ef->b))
+            usuals[ui].absent++;
+        else if (!profile_is_protected(lineage_name_text(ef->b)))
+            usuals[ui].unprotected++;
+    }
+    df->leaf = xcalloc(base->keys.n ? base->keys.n : 1, sizeof *df->leaf);
+    for (size_t j = 0; j < base->keys.n; j++) {
+        const profile_fact *bf = &base->keys.items[j];
+        if (bf->dumps < k)
+            continue;
+        const char *last = lineage_key_last(bf->a);
+        df->leaf[j] = lineage_session_intern(base->session, last, strlen(last));
+        const profile_fact *uf = fact_find(&df->usual_set, df->leaf[j], NULL);
+        if (!uf)
+            continue;
+        usual *u = &usuals[uf - df->usual_set.items];
+        if (!u->key || usual_key_before(bf, u->key))
+            u->key = bf;
+    }
+    df->usuals = usuals;
+    return df;
+}
+
+void lineage_differ_free(lineage_differ *df)
+{
+    if (!df)
+        return;
+    fact_set_free(&df->usual_set);
+    free(df->usuals);
+    free(df->leaf);
+    free(df);
+}
+
 lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump *suspect,
                                 const lineage_diff_options *options, lineage_diff **out)
 {
@@ -162,11 +232,24 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         *out = NULL;
     if (!base || !suspect || !out)
         return LINEAGE_E_ARG;
-    lineage_diff_options opt = {0};
-    if (options)
-        opt = *options;
-    uint64_t k = opt.min_support ? opt.min_support : 1;
+    lineage_differ *df = lineage_differ_new(base, options);
+    lineage_status st = lineage_differ_diff(df, suspect, out);
+    lineage_differ_free(df);
+    return st;
+}
+
+lineage_status lineage_differ_diff(lineage_differ *df, const lineage_dump *suspect,
+                                   lineage_diff **out)
+{
+    if (out)
+        *out = NULL;
+    if (!df || !suspect || !out)
+        return LINEAGE_E_ARG;
+    const lineage_profile *base = df->base;
+    uint64_t k = df->k;
     lineage_session *session = base->session;
+    const fact_set *usual_set = &df->usual_set;
+    const usual *usuals = df->usuals;
 
     lineage_diff *d = xcalloc(1, sizeof *d);
     d->suspect = suspect;
@@ -188,41 +271,6 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         first_index[fi] = i;
     }
 
-    /* What the baseline (at the support threshold) knows per image name. */
-    fact_set usual_set = {0};
-    usual *usuals = NULL;
-    size_t usuals_cap = 0;
-    for (size_t e = 0; e < base->edges.n; e++) {
-        const profile_fact *ef = &base->edges.items[e];
-        if (ef->dumps < k)
-            continue;
-        int added;
-        profile_fact *uf = fact_get(&usual_set, ef->a, NULL, &added);
-        size_t ui = (size_t)(uf - usual_set.items);
-        usuals = xgrow(usuals, &usuals_cap, ui + 1, sizeof *usuals);
-        if (added)
-            memset(&usuals[ui], 0, sizeof usuals[ui]);
-        usuals[ui].edges++;
-        if (is_absent_parent(ef->b))
-            usuals[ui].absent++;
-        else if (!profile_is_protected(lineage_name_text(ef->b)))
-            usuals[ui].unprotected++;
-    }
-    for (size_t j = 0; j < base->keys.n; j++) {
-        const profile_fact *bf = &base->keys.items[j];
-        if (bf->dumps < k)
-            continue;
-        const char *last = lineage_key_last(bf->a);
-        size_t last_len = strlen(last);
-        const lineage_name *leaf = lineage_session_intern(session, last, last_len);
-        const profile_fact *uf = fact_find(&usual_set, leaf, NULL);
-        if (!uf)
-            continue;
-        usual *u = &usuals[uf - usual_set.items];
-        if (!u->key || usual_key_before(bf, u->key))
-            u->key = bf;
-    }
-
     /* Suspect keys in any order: each difference has its own (key, kind)
      * and the list is sorted by level, key and kind at the end. */
     fact_set new_leaves = {0};
@@ -240,10 +288,10 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         if (!bf) {
             int added;
             fact_get(&new_leaves, leaf, NULL, &added);
-            const profile_fact *uf = fact_find(&usual_set, leaf, NULL);
+            const profile_fact *uf = fact_find(usual_set, leaf, NULL);
             lineage_difference *x;
             if (uf) {
-                const usual *u = &usuals[uf - usual_set.items];
+                const usual *u = &usuals[uf - usual_set->items];
                 lineage_diff_kind kind = LINEAGE_DIFF_REPARENTED;
                 if (is_absent_parent(parent) && u->absent == 0)
                     kind = LINEAGE_DIFF_ORPHANED;
@@ -341,7 +389,7 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
             x->base_line = bf->at_line;
             set_message(x, &sb);
         }
-        if (opt.threads && sf->threads_min != LINEAGE_UNKNOWN &&
+        if (df->opt.threads && sf->threads_min != LINEAGE_UNKNOWN &&
             bf->threads_min != LINEAGE_UNKNOWN &&
             (sf->threads_min < bf->threads_min || sf->threads_max > bf->threads_max)) {
             lineage_difference *x =
@@ -373,10 +421,9 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
         const profile_fact *bf = &base->keys.items[j];
         if (bf->dumps < k || fact_find(&sp->keys, bf->a, NULL))
             continue;
-        const char *last = lineage_key_last(bf->a);
-        size_t last_len = strlen(last);
-        const lineage_name *leaf = lineage_session_intern(session, last, last_len);
-        if (fact_find(&new_leaves, leaf, NULL))
+        const char *last = lineage_name_text(df->leaf[j]);
+        size_t last_len = lineage_name_length(df->leaf[j]);
+        if (fact_find(&new_leaves, df->leaf[j], NULL))
             continue; /* reported where it went: re-parented */
         strbuf sb = STRBUF_INIT;
         lineage_difference *x;
@@ -402,8 +449,6 @@ lineage_status lineage_diff_new(const lineage_profile *base, const lineage_dump 
     if (d->n > 1)
         qsort(d->items, d->n, sizeof *d->items, compare_diffs);
     fact_set_free(&new_leaves);
-    fact_set_free(&usual_set);
-    free(usuals);
     free(first);
     free(first_index);
     lineage_keys_free(keys);

@@ -721,6 +721,7 @@ lineage_status lineage_report_finish(lineage_report *r)
     dump_build *dbs = xcalloc(r->n ? r->n : 1, sizeof *dbs);
     lineage_tvalue *inputs = tvalue_list(a);
     uint64_t processes = 0;
+    lineage_differ *differ = r->baseline ? lineage_differ_new(r->baseline, &r->diff_options) : NULL;
     for (size_t i = 0; i < r->n; i++) {
         report_entry *e = &r->entries[i];
         const lineage_dump *d = e->dump;
@@ -732,8 +733,8 @@ lineage_status lineage_report_finish(lineage_report *r)
                           lineage_dump_get_source(d)) == 0;
         if (!seen)
             tvalue_list_add(a, inputs, cstr(a, lineage_dump_get_source(d)));
-        if (r->baseline)
-            lineage_diff_new(r->baseline, d, &r->diff_options, &diffs[i]);
+        if (differ)
+            lineage_differ_diff(differ, d, &diffs[i]);
         unsigned char *dev = xcalloc(np ? np : 1, 1);
         size_t fcount = e->findings ? lineage_findings_count(e->findings) : 0;
         for (size_t k = 0; k < fcount; k++) {
@@ -768,6 +769,7 @@ lineage_status lineage_report_finish(lineage_report *r)
         dbs[i].tree = tree_value(a, &dbs[i], d, dev);
         free(dev);
     }
+    lineage_differ_free(differ);
     if (nf)
         qsort(fitems, nf, sizeof *fitems, compare_items);
     if (nd)

@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 typedef struct lineage_diff lineage_diff;
+typedef struct lineage_differ lineage_differ;
 typedef struct lineage_difference lineage_difference;
 typedef struct lineage_matrix lineage_matrix;
 
@@ -57,6 +58,21 @@ LINEAGE_API lineage_status lineage_diff_new(const lineage_profile *baseline,
                                             const lineage_diff_options *options,
                                             lineage_diff **out);
 LINEAGE_API void lineage_diff_free(lineage_diff *diff);
+
+/** A differ compares many suspects with one baseline: what the baseline
+ * knows per image name is worked out once, when the differ is made, not
+ * once per suspect. lineage_differ_diff gives exactly the differences
+ * lineage_diff_new would. The profile must outlive the differ and not
+ * change while it lives; a differ interns names in the profile's session,
+ * so it is not thread-safe. NULL when `baseline` is NULL. Aborts on OOM. */
+LINEAGE_API lineage_differ *lineage_differ_new(const lineage_profile *baseline,
+                                               const lineage_diff_options *options);
+/** Compares `suspect` (of the baseline's session) as lineage_diff_new does.
+ * Returns LINEAGE_E_ARG on NULL arguments (then *out is NULL). */
+LINEAGE_API lineage_status lineage_differ_diff(lineage_differ *differ,
+                                               const lineage_dump *suspect, lineage_diff **out);
+/** Frees the differ (not the diffs it made); NULL is a no-op. */
+LINEAGE_API void lineage_differ_free(lineage_differ *differ);
 
 LINEAGE_API size_t lineage_diff_count(const lineage_diff *diff);
 /** Difference i (borrowed from the diff), or NULL when out of range. */

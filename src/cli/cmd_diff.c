@@ -55,7 +55,7 @@ typedef struct diff_ctx {
     lineage_level fail_on;
     cli_input_options input;
     const char *scan;
-    const lineage_profile *profile;
+    lineage_differ *differ; /* over the baseline profile; workers: their own */
     lineage_matrix *m;
     int failed;
     char **base_files; /* for workers, which learn the baseline again */
@@ -130,7 +130,7 @@ static int diff_one(void *p, const lineage_dump *suspect)
 {
     diff_ctx *c = p;
     lineage_diff *d = NULL;
-    if (lineage_diff_new(c->profile, suspect, &c->opts, &d) != LINEAGE_OK)
+    if (lineage_differ_diff(c->differ, suspect, &d) != LINEAGE_OK)
         return EXIT_INPUT;
     char *text = c->json ? lineage_diff_render_json(d)
                          : lineage_diff_render_text_flags(
@@ -173,7 +173,7 @@ static void *worker_new(void *p, lineage_session **session)
         free(w);
         return NULL;
     }
-    w->profile = w->own_profile;
+    w->differ = lineage_differ_new(w->own_profile, &shared->opts);
     w->failed = 0;
     w->printed = 1; /* every dump's text starts with its separator */
     return w;
@@ -183,6 +183,7 @@ static void worker_free(void *p, void *wp)
 {
     diff_ctx *shared = p, *w = wp;
     shared->failed |= w->failed; /* main thread, workers stopped */
+    lineage_differ_free(w->differ);
     lineage_profile_free(w->own_profile);
     free(w);
 }
@@ -279,7 +280,7 @@ int cmd_diff(int argc, char **argv)
         rc = EXIT_INPUT;
     }
     if (rc == EXIT_CLEAN) {
-        c.profile = profile;
+        c.differ = lineage_differ_new(profile, &c.opts);
         if (c.scan) {
             rc = cli_read_with_scan(session, suspects[0], c.scan, &c.input, diff_one, &c);
         } else if (c.input.jobs > 1) {
@@ -293,6 +294,7 @@ int cmd_diff(int argc, char **argv)
         }
         if (rc == EXIT_CLEAN && c.failed)
             rc = EXIT_FINDINGS;
+        lineage_differ_free(c.differ);
     }
     lineage_profile_free(profile);
 done:

@@ -175,6 +175,49 @@ static void test_pid_renumbering_changes_nothing(void **state)
     lineage_session_free(s);
 }
 
+/* One differ over a profile, reused for many suspects in turn, gives what
+ * lineage_diff_new gives for each, options included. */
+static void test_differ_reused(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d[4];
+    read_seed(s, d);
+    char *bad = read_source_file("tests/data/win10-tampered.txt", NULL);
+    lineage_dump *suspects[5] = {d[0], d[1], d[2], d[3], read_one(s, bad)};
+    lineage_profile *p = learn(s, d + 1, 3);
+    for (uint64_t support = 0; support <= 2; support++) {
+        lineage_diff_options opt = {support, (int)support % 2};
+        lineage_differ *df = lineage_differ_new(p, &opt);
+        size_t total = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < 5; i++) {
+                lineage_diff *x = NULL, *y = NULL;
+                assert_int_equal(lineage_differ_diff(df, suspects[i], &x), LINEAGE_OK);
+                assert_int_equal(lineage_diff_new(p, suspects[i], &opt, &y), LINEAGE_OK);
+                char *tx = lineage_diff_render_text_flags(x, 0);
+                char *ty = lineage_diff_render_text_flags(y, 0);
+                assert_string_equal(tx, ty);
+                total += lineage_diff_count(x);
+                free(tx);
+                free(ty);
+                lineage_diff_free(x);
+                lineage_diff_free(y);
+            }
+        assert_true(total > 0);
+        lineage_differ_free(df);
+    }
+    lineage_diff *none = NULL;
+    assert_int_equal(lineage_differ_diff(NULL, d[0], &none), LINEAGE_E_ARG);
+    assert_null(none);
+    assert_null(lineage_differ_new(NULL, NULL));
+    lineage_profile_free(p);
+    free(bad);
+    for (size_t i = 0; i < 5; i++)
+        lineage_dump_free(suspects[i]);
+    lineage_session_free(s);
+}
+
 static void test_tampered_copy(void **state)
 {
     (void)state;
@@ -212,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_text_round_trip),
         cmocka_unit_test(test_self_diff_is_empty),
         cmocka_unit_test(test_pid_renumbering_changes_nothing),
+        cmocka_unit_test(test_differ_reused),
         cmocka_unit_test(test_tampered_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
