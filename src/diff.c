@@ -158,8 +158,8 @@ static int usual_key_before(const profile_fact *a, const profile_fact *b)
 /* What the baseline knows, worked out once for every suspect compared. */
 struct lineage_differ {
     const lineage_profile *base;
-    lineage_diff_options opt;
-    uint64_t k; /* the support threshold */
+    uint64_t k;  /* the support threshold: min_support, at least 1 */
+    int threads; /* report thread counts (lineage_diff_options) */
     /* Per image name (usuals[i] for usual_set.items[i]): see `usual`. */
     fact_set usual_set;
     usual *usuals;
@@ -174,10 +174,9 @@ lineage_differ *lineage_differ_new(const lineage_profile *base,
         return NULL;
     lineage_differ *df = xcalloc(1, sizeof *df);
     df->base = base;
-    if (options)
-        df->opt = *options;
-    uint64_t k = df->opt.min_support ? df->opt.min_support : 1;
+    uint64_t k = options && options->min_support ? options->min_support : 1;
     df->k = k;
+    df->threads = options && options->threads;
     /* What the baseline (at the support threshold) knows per image name. */
     usual *usuals = NULL;
     size_t usuals_cap = 0;
@@ -389,7 +388,7 @@ lineage_status lineage_differ_diff(lineage_differ *df, const lineage_dump *suspe
             x->base_line = bf->at_line;
             set_message(x, &sb);
         }
-        if (df->opt.threads && sf->threads_min != LINEAGE_UNKNOWN &&
+        if (df->threads && sf->threads_min != LINEAGE_UNKNOWN &&
             bf->threads_min != LINEAGE_UNKNOWN &&
             (sf->threads_min < bf->threads_min || sf->threads_max > bf->threads_max)) {
             lineage_difference *x =

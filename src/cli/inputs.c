@@ -10,10 +10,10 @@
  * each worker's session as loading the rules there would have. A file's
  * results depend only on the file and on what the worker loaded before
  * reading, never on the files read before it, so any worker gives the
- * same bytes as the main thread would. Each file's output and messages are collected in memory
- * (open_memstream) and the main thread prints them whole, in input order;
- * workers may run at most a window of files ahead of the printing, so
- * memory stays bounded by a few files' output.
+ * same bytes as the main thread would. Each file's output and messages
+ * are collected in memory (open_memstream) and the main thread prints
+ * them whole, in input order; workers may run at most a window of files
+ * ahead of the printing, so memory stays bounded by a few files' output.
  *
  * A large file of a format that can be cut (lineage/splitter.h) is read in
  * pieces instead, each a unit of work like a file. The only serial step
