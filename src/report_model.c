@@ -697,6 +697,35 @@ static void date_value(arena *a, lineage_tvalue *root, int64_t secs)
     tvalue_map_set(a, root, "date", m);
 }
 
+typedef struct source_ref {
+    const char *source;
+    size_t dump;
+} source_ref;
+
+static int compare_source_refs(const void *a, const void *b)
+{
+    const source_ref *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : (x->dump > y->dump) - (x->dump < y->dump);
+}
+
+/* For each dump, 1 when no earlier dump came from the same file. Sorted
+ * once rather than comparing each dump with all before it, so a report of
+ * a whole fleet stays n log n. */
+static unsigned char *first_dumps_of_sources(const lineage_report *r)
+{
+    size_t n = r->n ? r->n : 1;
+    source_ref *refs = xcalloc(n, sizeof *refs);
+    unsigned char *first = xcalloc(n, 1);
+    for (size_t i = 0; i < r->n; i++)
+        refs[i] = (source_ref){lineage_dump_get_source(r->entries[i].dump), i};
+    qsort(refs, r->n, sizeof *refs, compare_source_refs);
+    for (size_t i = 0; i < r->n; i++)
+        first[refs[i].dump] = i == 0 || strcmp(refs[i - 1].source, refs[i].source) != 0;
+    free(refs);
+    return first;
+}
+
 lineage_status lineage_report_finish(lineage_report *r)
 {
     if (!r || r->finished)
@@ -720,6 +749,7 @@ lineage_status lineage_report_finish(lineage_report *r)
     tally all = {{0}, {0}, 0};
     dump_build *dbs = xcalloc(r->n ? r->n : 1, sizeof *dbs);
     lineage_tvalue *inputs = tvalue_list(a);
+    unsigned char *first_of_source = first_dumps_of_sources(r);
     uint64_t processes = 0;
     lineage_differ *differ = r->baseline ? lineage_differ_new(r->baseline, &r->diff_options) : NULL;
     for (size_t i = 0; i < r->n; i++) {
@@ -727,11 +757,7 @@ lineage_status lineage_report_finish(lineage_report *r)
         const lineage_dump *d = e->dump;
         size_t np = lineage_dump_process_count(d);
         processes += np;
-        int seen = 0;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = strcmp(lineage_dump_get_source(r->entries[k].dump),
-                          lineage_dump_get_source(d)) == 0;
-        if (!seen)
+        if (first_of_source[i])
             tvalue_list_add(a, inputs, cstr(a, lineage_dump_get_source(d)));
         if (differ)
             lineage_differ_diff(differ, d, &diffs[i]);
@@ -770,6 +796,7 @@ lineage_status lineage_report_finish(lineage_report *r)
         free(dev);
     }
     lineage_differ_free(differ);
+    free(first_of_source);
     if (nf)
         qsort(fitems, nf, sizeof *fitems, compare_items);
     if (nd)

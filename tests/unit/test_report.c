@@ -471,6 +471,41 @@ static void test_findings_order(void **state)
     done(&b);
 }
 
+/* Inputs are the distinct files, in the order each first gave a dump, however
+ * the dumps of different files interleave. */
+static void test_inputs_first_appearance(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"b.txt", "a.txt", "b.txt", "c.txt", "a.txt", "b.txt"};
+    char *text = read_source_file("tests/data/win10-tampered.txt", NULL);
+    lineage_session *session = lineage_session_new();
+    lineage_report *report = lineage_report_new(session);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        lineage_reader *rd = NULL;
+        assert_int_equal(lineage_reader_open_memory(session, files[i], text, strlen(text), NULL,
+                                                    &rd),
+                         LINEAGE_OK);
+        lineage_dump *d = NULL;
+        assert_int_equal(lineage_reader_next(rd, &d), LINEAGE_OK);
+        assert_non_null(d);
+        assert_int_equal(lineage_report_add_dump(report, d, NULL), LINEAGE_OK);
+        lineage_reader_free(rd);
+    }
+    assert_int_equal(lineage_report_finish(report), LINEAGE_OK);
+    const lineage_tvalue *root = report_model_tree(report);
+    assert_int_equal(get_num(root, "verdict.dumps"), 6);
+    const lineage_tvalue *inputs = get(root, "inputs");
+    assert_int_equal(tvalue_count(inputs), 3);
+    static const char *const expected[] = {"b.txt", "a.txt", "c.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        assert_string_equal(tvalue_get_string(item(inputs, i), &len), expected[i]);
+    }
+    lineage_report_free(report);
+    lineage_session_free(session);
+    free(text);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -604,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_baseline_differences),
         cmocka_unit_test(test_sysmon_process_facts),
         cmocka_unit_test(test_findings_order),
+        cmocka_unit_test(test_inputs_first_appearance),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limit_mermaid_nodes),
         cmocka_unit_test(test_template_dir_and_errors),
