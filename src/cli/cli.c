@@ -16,6 +16,19 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+void cli_bad_value(const char *cmd, const char *option, const char *choices, const char *value)
+{
+    cli_error("%s: --%s wants %s, not '%s'", cmd, option, choices, value);
+}
+
+int cli_parse_fail_on(const char *cmd, const char *value, lineage_level *out)
+{
+    if (lineage_level_parse(value, strlen(value), out))
+        return 1;
+    cli_bad_value(cmd, "fail-on", "info, low, medium, high or critical", value);
+    return 0;
+}
+
 size_t cli_print_diags(const lineage_diag_list *diags)
 {
     return cli_print_diags_to(stderr, diags);

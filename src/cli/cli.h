@@ -51,6 +51,11 @@ void cli_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* "lineage: CMD: --OPTION wants CHOICES, not 'VALUE'": the one message for
+ * an option value that is not one of its choices. */
+void cli_bad_value(const char *cmd, const char *option, const char *choices, const char *value);
+/* --fail-on LEVEL: 1 with *out set, or 0 after printing why. */
+int cli_parse_fail_on(const char *cmd, const char *value, lineage_level *out);
 /* Prints every record; returns the number of warnings and errors. */
 size_t cli_print_diags(const lineage_diag_list *diags);
 /* The same on `err` (a worker's buffer under -j). */

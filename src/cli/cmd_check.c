@@ -8,34 +8,24 @@
 #include "scan_input.h"
 #include "term.h"
 
-enum {
-    OPT_RULES = 1,
-    OPT_NO_DEFAULTS,
-    OPT_DISABLE,
-    OPT_SEVERITY,
-    OPT_FAIL_ON,
-    OPT_FORMAT,
-    OPT_STRICT,
-    OPT_INPUT_FORMAT,
-    OPT_SCAN,
-    OPT_JOBS
-};
+enum { OPT_FAIL_ON = 1, OPT_FORMAT };
 
 static const cli_option check_options[] = {
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", OPT_RULES},
-    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", OPT_NO_DEFAULTS},
-    {"disable", 0, "ID", "disable the rule ID (repeatable)", OPT_DISABLE},
-    {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", OPT_SEVERITY},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
+    {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
+    {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL (default high)",
      OPT_FAIL_ON},
     {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
-    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
-    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
+    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it",
+     CLI_OPT_INPUT_FORMAT},
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
                         "only the scan saw are added, marked hidden or exited, and checked too",
-     OPT_SCAN},
+     CLI_OPT_SCAN},
     {"jobs", 'j', "N", "check on N worker threads: files, and pieces of a large kd listing, at a time (0: one per CPU; default 1)",
-     OPT_JOBS},
+     CLI_OPT_JOBS},
     {0},
 };
 
@@ -50,7 +40,6 @@ typedef struct check_ctx {
     cli_rules_options rules;
     cli_input_options input;
     lineage_level fail_on;
-    const char *scan;
     int json;
     const lineage_ruleset *set;
     lineage_checker *checker;
@@ -64,51 +53,18 @@ typedef struct check_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     check_ctx *c = p;
-    switch (id) {
-    case OPT_RULES:
-        c->rules.paths[c->rules.npaths++] = value;
-        break;
-    case OPT_NO_DEFAULTS:
-        c->rules.no_defaults = 1;
-        break;
-    case OPT_DISABLE:
-        c->rules.disable[c->rules.ndisable++] = value;
-        break;
-    case OPT_SEVERITY:
-        if (!cli_rules_valid_level_arg(value))
-            return 0;
-        c->rules.levels[c->rules.nlevels++] = value;
-        break;
-    case OPT_FAIL_ON:
-        if (!lineage_level_parse(value, strlen(value), &c->fail_on)) {
-            cli_error("--fail-on wants info, low, medium, high or critical, not '%s'", value);
-            return 0;
-        }
-        break;
-    case OPT_FORMAT:
-        if (strcmp(value, "json") == 0)
-            c->json = 1;
-        else if (strcmp(value, "text") == 0)
-            c->json = 0;
-        else {
-            cli_error("--format wants text or json, not '%s'", value);
-            return 0;
-        }
-        break;
-    case OPT_STRICT:
-        c->input.strict = 1;
-        break;
-    case OPT_INPUT_FORMAT:
-        c->input.format = value;
-        break;
-    case OPT_SCAN:
-        c->scan = value;
-        break;
-    case OPT_JOBS:
-        if ((c->input.jobs = cli_parse_jobs(value)) < 0)
-            return 0;
-        break;
+    int taken = cli_input_option(&c->input, id, value);
+    if (taken < 0)
+        taken = cli_rules_option(&c->rules, id, value);
+    if (taken >= 0)
+        return taken;
+    if (id == OPT_FAIL_ON)
+        return cli_parse_fail_on("check", value, &c->fail_on);
+    if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0) { /* OPT_FORMAT */
+        cli_bad_value("check", "format", "text or json", value);
+        return 0;
     }
+    c->json = value[0] == 'j';
     return 1;
 }
 
@@ -239,17 +195,8 @@ int cmd_check(int argc, char **argv)
         cli_print_help(&check_command, stdout);
         goto done;
     }
-    if (nfiles == 0) {
-        cli_error("check: no input file; see 'lineage check --help'");
-        rc = EXIT_USAGE;
+    if ((rc = cli_take_files("check", files, &nfiles, &c.input)) != EXIT_CLEAN)
         goto done;
-    }
-    if (c.scan && nfiles != 1) {
-        cli_error("check: --scan needs exactly one list FILE (got %d); see 'lineage check --help'",
-                  nfiles);
-        rc = EXIT_USAGE;
-        goto done;
-    }
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);
     if (rc != EXIT_CLEAN)
@@ -257,9 +204,9 @@ int cmd_check(int argc, char **argv)
     c.set = set;
     if (c.json)
         cli_write("{\n  \"dumps\": [\n");
-    if (c.scan) {
+    if (c.input.scan) {
         c.checker = lineage_checker_new(set);
-        rc = cli_read_with_scan(session, files[0], c.scan, &c.input, check_dump, &c);
+        rc = cli_read_with_scan(session, files[0], c.input.scan, &c.input, check_dump, &c);
     } else if (c.input.jobs > 1) {
         /* Each worker reads into a session of its own with a checker of
          * its own over the shared rules (see inputs.c); the flags they

@@ -14,11 +14,7 @@ enum {
     OPT_MATRIX,
     OPT_FORMAT,
     OPT_FAIL_ON,
-    OPT_THREADS,
-    OPT_STRICT,
-    OPT_INPUT_FORMAT,
-    OPT_SCAN,
-    OPT_JOBS
+    OPT_THREADS
 };
 
 static const cli_option diff_options[] = {
@@ -28,13 +24,13 @@ static const cli_option diff_options[] = {
     {"format", 0, "FMT", "output format: text (default) or json", OPT_FORMAT},
     {"fail-on", 0, "LEVEL", "exit 1 on differences at or above LEVEL (default high)", OPT_FAIL_ON},
     {"threads", 0, NULL, "also report thread counts outside the baseline's range", OPT_THREADS},
-    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
-    {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
+    {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", CLI_OPT_INPUT_FORMAT},
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one SUSPECT: processes "
                         "only the scan saw are added, marked hidden or exited, and compared too",
-     OPT_SCAN},
+     CLI_OPT_SCAN},
     {"jobs", 'j', "N", "compare on N worker threads: suspect files, and pieces of a large kd listing (0: one per CPU)",
-     OPT_JOBS},
+     CLI_OPT_JOBS},
     {0},
 };
 
@@ -54,7 +50,6 @@ typedef struct diff_ctx {
     int matrix, json, printed;
     lineage_level fail_on;
     cli_input_options input;
-    const char *scan;
     lineage_differ *differ; /* over the baseline profile; workers: their own */
     lineage_matrix *m;
     int failed;
@@ -67,6 +62,9 @@ typedef struct diff_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     diff_ctx *c = p;
+    int taken = cli_input_option(&c->input, id, value);
+    if (taken >= 0)
+        return taken;
     switch (id) {
     case OPT_BASELINE:
         if (c->nbaselines == MAX_BASELINES) {
@@ -89,36 +87,16 @@ static int on_option(void *p, int id, const char *value)
         c->matrix = 1;
         break;
     case OPT_FORMAT:
-        if (strcmp(value, "json") == 0)
-            c->json = 1;
-        else if (strcmp(value, "text") == 0)
-            c->json = 0;
-        else {
-            cli_error("diff: unknown --format '%s' (text or json)", value);
+        if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0) {
+            cli_bad_value("diff", "format", "text or json", value);
             return 0;
         }
+        c->json = value[0] == 'j';
         break;
     case OPT_FAIL_ON:
-        if (!lineage_level_parse(value, strlen(value), &c->fail_on)) {
-            cli_error("diff: unknown level '%s' (info, low, medium, high, critical)", value);
-            return 0;
-        }
-        break;
+        return cli_parse_fail_on("diff", value, &c->fail_on);
     case OPT_THREADS:
         c->opts.threads = 1;
-        break;
-    case OPT_STRICT:
-        c->input.strict = 1;
-        break;
-    case OPT_INPUT_FORMAT:
-        c->input.format = value;
-        break;
-    case OPT_SCAN:
-        c->scan = value;
-        break;
-    case OPT_JOBS:
-        if ((c->input.jobs = cli_parse_jobs(value)) < 0)
-            return 0;
         break;
     }
     return 1;
@@ -235,7 +213,7 @@ int cmd_diff(int argc, char **argv)
     char **base_files = NULL, **suspects = files;
     int nbase = 0, nsuspects = nfiles;
     if (c.matrix) {
-        if (c.nbaselines || nfiles == 0 || c.scan) {
+        if (c.nbaselines || nfiles == 0 || c.input.scan) {
             cli_error("diff --matrix: give the dumps only; see 'lineage diff --help'");
             rc = EXIT_USAGE;
         } else {
@@ -267,7 +245,7 @@ int cmd_diff(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if (c.scan && nsuspects != 1) {
+    if (c.input.scan && nsuspects != 1) {
         cli_error("diff: --scan needs exactly one SUSPECT file (got %d); see 'lineage diff --help'",
                   nsuspects);
         rc = EXIT_USAGE;
@@ -281,8 +259,8 @@ int cmd_diff(int argc, char **argv)
     }
     if (rc == EXIT_CLEAN) {
         c.differ = lineage_differ_new(profile, &c.opts);
-        if (c.scan) {
-            rc = cli_read_with_scan(session, suspects[0], c.scan, &c.input, diff_one, &c);
+        if (c.input.scan) {
+            rc = cli_read_with_scan(session, suspects[0], c.input.scan, &c.input, diff_one, &c);
         } else if (c.input.jobs > 1) {
             c.base_files = base_files;
             c.nbase = nbase;

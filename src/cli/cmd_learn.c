@@ -6,14 +6,14 @@
 #include "baseline.h"
 #include "cli.h"
 
-enum { OPT_OUTPUT = 1, OPT_MERGE, OPT_EMIT_RULES, OPT_STRICT, OPT_INPUT_FORMAT };
+enum { OPT_OUTPUT = 1, OPT_MERGE, OPT_EMIT_RULES };
 
 static const cli_option learn_options[] = {
     {"output", 'o', "FILE", "write to FILE (atomically) instead of standard output", OPT_OUTPUT},
     {"merge", 0, NULL, "the inputs are profiles to merge (dumps are still learned)", OPT_MERGE},
     {"emit-rules", 0, NULL, "write the result as a rule file instead of a profile", OPT_EMIT_RULES},
-    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
-    {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
+    {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", CLI_OPT_INPUT_FORMAT},
     {0},
 };
 
@@ -33,6 +33,9 @@ typedef struct learn_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     learn_ctx *c = p;
+    int taken = cli_input_option(&c->input, id, value);
+    if (taken >= 0)
+        return taken;
     switch (id) {
     case OPT_OUTPUT:
         c->output = value;
@@ -42,12 +45,6 @@ static int on_option(void *p, int id, const char *value)
         break;
     case OPT_EMIT_RULES:
         c->emit_rules = 1;
-        break;
-    case OPT_STRICT:
-        c->input.strict = 1;
-        break;
-    case OPT_INPUT_FORMAT:
-        c->input.format = value;
         break;
     }
     return 1;
@@ -66,10 +63,9 @@ int cmd_learn(int argc, char **argv)
         free(files);
         return EXIT_CLEAN;
     }
-    if (nfiles == 0) {
-        cli_error("learn: no input file; see 'lineage learn --help'");
+    if ((rc = cli_take_files("learn", files, &nfiles, &c.input)) != EXIT_CLEAN) {
         free(files);
-        return EXIT_USAGE;
+        return rc;
     }
     if (c.merge) {
         for (int i = 0; i < nfiles; i++)

@@ -12,10 +12,6 @@
 
 enum {
     OPT_BASELINE = 1,
-    OPT_RULES,
-    OPT_NO_DEFAULTS,
-    OPT_DISABLE,
-    OPT_SEVERITY,
     OPT_FORMAT,
     OPT_LANG,
     OPT_TEMPLATE,
@@ -23,19 +19,16 @@ enum {
     OPT_OUTPUT,
     OPT_FAIL_ON,
     OPT_DATE,
-    OPT_STRICT,
-    OPT_INPUT_FORMAT,
-    OPT_SCAN,
     OPT_VALIDATE
 };
 
 static const cli_option report_options[] = {
     {"baseline", 'b', "FILE", "compare with a baseline dump file or profile (repeatable)",
      OPT_BASELINE},
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", OPT_RULES},
-    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", OPT_NO_DEFAULTS},
-    {"disable", 0, "ID", "disable the rule ID (repeatable)", OPT_DISABLE},
-    {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", OPT_SEVERITY},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
+    {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
+    {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
     {"format", 0, "FORMAT", "md (default), html, xml, json or sarif", OPT_FORMAT},
     {"validate", 0, NULL, "with --format xml: check the XML against the schema before writing",
      OPT_VALIDATE},
@@ -46,11 +39,12 @@ static const cli_option report_options[] = {
     {"fail-on", 0, "LEVEL",
      "exit 1 when a finding or difference is at or above LEVEL (default high)", OPT_FAIL_ON},
     {"date", 0, "WHEN", "none: no date line (default: SOURCE_DATE_EPOCH, else now)", OPT_DATE},
-    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
-    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
+    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it",
+     CLI_OPT_INPUT_FORMAT},
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
                         "only the scan saw are added, marked hidden or exited",
-     OPT_SCAN},
+     CLI_OPT_SCAN},
     {0},
 };
 
@@ -71,7 +65,6 @@ typedef struct report_ctx {
     int machine; /* 0, or 'x' (xml), 'j' (json), 's' (sarif) */
     int validate;
     const char *output;
-    const char *scan;
     lineage_level fail_on;
     int no_date;
 } report_ctx;
@@ -79,23 +72,14 @@ typedef struct report_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     report_ctx *c = p;
+    int taken = cli_input_option(&c->input, id, value);
+    if (taken < 0)
+        taken = cli_rules_option(&c->rules, id, value);
+    if (taken >= 0)
+        return taken;
     switch (id) {
     case OPT_BASELINE:
         c->baselines[c->nbaselines++] = value;
-        break;
-    case OPT_RULES:
-        c->rules.paths[c->rules.npaths++] = value;
-        break;
-    case OPT_NO_DEFAULTS:
-        c->rules.no_defaults = 1;
-        break;
-    case OPT_DISABLE:
-        c->rules.disable[c->rules.ndisable++] = value;
-        break;
-    case OPT_SEVERITY:
-        if (!cli_rules_valid_level_arg(value))
-            return 0;
-        c->rules.levels[c->rules.nlevels++] = value;
         break;
     case OPT_FORMAT:
         c->html = 0;
@@ -108,13 +92,13 @@ static int on_option(void *p, int id, const char *value)
                  strcmp(value, "sarif") == 0)
             c->machine = value[0];
         else {
-            cli_error("report: --format wants md, html, xml, json or sarif, not '%s'", value);
+            cli_bad_value("report", "format", "md, html, xml, json or sarif", value);
             return 0;
         }
         break;
     case OPT_LANG:
         if (strcmp(value, "en") != 0 && strcmp(value, "ja") != 0) {
-            cli_error("report: --lang wants en or ja, not '%s'", value);
+            cli_bad_value("report", "lang", "en or ja", value);
             return 0;
         }
         c->ropts.lang = value;
@@ -129,12 +113,7 @@ static int on_option(void *p, int id, const char *value)
         c->output = value;
         break;
     case OPT_FAIL_ON:
-        if (!lineage_level_parse(value, strlen(value), &c->fail_on)) {
-            cli_error("report: --fail-on wants info, low, medium, high or critical, not '%s'",
-                      value);
-            return 0;
-        }
-        break;
+        return cli_parse_fail_on("report", value, &c->fail_on);
     case OPT_DATE:
         if (strcmp(value, "none") != 0) {
             cli_error("report: --date takes only 'none' (the date comes from "
@@ -143,15 +122,6 @@ static int on_option(void *p, int id, const char *value)
             return 0;
         }
         c->no_date = 1;
-        break;
-    case OPT_STRICT:
-        c->input.strict = 1;
-        break;
-    case OPT_INPUT_FORMAT:
-        c->input.format = value;
-        break;
-    case OPT_SCAN:
-        c->scan = value;
         break;
     case OPT_VALIDATE:
         c->validate = 1;
@@ -187,9 +157,9 @@ static int read_dumps(lineage_session *session, char **files, int nfiles, const 
     size_t problems = 0;
     lineage_checker *checker = lineage_checker_new(set);
     int first = 0;
-    if (c->scan) {
+    if (c->input.scan) {
         lineage_dump *merged = NULL;
-        status = cli_read_scan_pair(session, files[0], c->scan, &c->input, &problems, &merged);
+        status = cli_read_scan_pair(session, files[0], c->input.scan, &c->input, &problems, &merged);
         if (merged) {
             int st = add_dump(checker, report, merged);
             if (st > status)
@@ -278,17 +248,8 @@ int cmd_report(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if (nfiles == 0) {
-        cli_error("report: no input file; see 'lineage report --help'");
-        rc = EXIT_USAGE;
+    if ((rc = cli_take_files("report", files, &nfiles, &c.input)) != EXIT_CLEAN)
         goto done;
-    }
-    if (c.scan && nfiles != 1) {
-        cli_error("report: --scan needs exactly one list FILE (got %d); see 'lineage report --help'",
-                  nfiles);
-        rc = EXIT_USAGE;
-        goto done;
-    }
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);
     if (rc != EXIT_CLEAN)
@@ -334,7 +295,7 @@ int cmd_report(int argc, char **argv)
     }
     if (c.output) {
         /* Never over an input: dumps, baselines or rule files. */
-        int nprotect = nfiles + c.nbaselines + c.rules.npaths + (c.scan ? 1 : 0);
+        int nprotect = nfiles + c.nbaselines + c.rules.npaths + (c.input.scan ? 1 : 0);
         protect = calloc((size_t)nprotect + 1, sizeof *protect);
         if (!protect) {
             rc = EXIT_INPUT;
@@ -348,8 +309,8 @@ int cmd_report(int argc, char **argv)
         k += c.nbaselines;
         memcpy(protect + k, c.rules.paths, (size_t)c.rules.npaths * sizeof *protect);
         k += c.rules.npaths;
-        if (c.scan)
-            memcpy(protect + k, &c.scan, sizeof *protect);
+        if (c.input.scan)
+            memcpy(protect + k, &c.input.scan, sizeof *protect);
         rc = cli_write_atomic(c.output, text, protect, nprotect);
         if (rc != EXIT_CLEAN)
             goto done;

@@ -37,6 +37,28 @@ int cli_rules_valid_level_arg(const char *arg)
     return 1;
 }
 
+int cli_rules_option(cli_rules_options *o, int id, const char *value)
+{
+    switch (id) {
+    case CLI_OPT_RULES:
+        o->paths[o->npaths++] = value;
+        return 1;
+    case CLI_OPT_NO_DEFAULTS:
+        o->no_defaults = 1;
+        return 1;
+    case CLI_OPT_DISABLE:
+        o->disable[o->ndisable++] = value;
+        return 1;
+    case CLI_OPT_SEVERITY:
+        if (!cli_rules_valid_level_arg(value))
+            return 0;
+        o->levels[o->nlevels++] = value;
+        return 1;
+    default:
+        return -1;
+    }
+}
+
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {
@@ -84,11 +106,9 @@ int cli_rules_load(lineage_session *session, const cli_rules_options *o,
 
 /* ---- the subcommand ----------------------------------------------------- */
 
-enum { OPT_RULES = 1, OPT_NO_DEFAULTS };
-
 static const cli_option rules_options[] = {
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", OPT_RULES},
-    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", OPT_NO_DEFAULTS},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {0},
 };
 
@@ -101,12 +121,7 @@ static const cli_command rules_command = {
 
 static int on_option(void *p, int id, const char *value)
 {
-    cli_rules_options *o = p;
-    if (id == OPT_RULES)
-        o->paths[o->npaths++] = value;
-    else if (id == OPT_NO_DEFAULTS)
-        o->no_defaults = 1;
-    return 1;
+    return cli_rules_option(p, id, value);
 }
 
 static void upper(const char *s, char *out, size_t cap)

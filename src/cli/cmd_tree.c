@@ -7,17 +7,18 @@
 #include "scan_input.h"
 #include "term.h"
 
-enum { OPT_ASCII = 1, OPT_STRICT, OPT_INPUT_FORMAT, OPT_SCAN, OPT_FORMAT, OPT_JOBS };
+enum { OPT_ASCII = 1, OPT_FORMAT };
 
 static const cli_option tree_options[] = {
     {"ascii", 0, NULL, "draw the tree with ASCII instead of box-drawing characters", OPT_ASCII},
     {"format", 0, "FMT", "text (default) or dot: Graphviz DOT, one digraph per dump", OPT_FORMAT},
-    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", OPT_STRICT},
-    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it", OPT_INPUT_FORMAT},
+    {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
+    {"input-format", 0, "NAME", "read the input as NAME instead of detecting it",
+     CLI_OPT_INPUT_FORMAT},
     {"scan", 0, "FILE", "a scan listing (psscan) of the same image as the one list FILE: processes "
-                        "only the scan saw are added, marked [hidden] or [exited]", OPT_SCAN},
+                        "only the scan saw are added, marked [hidden] or [exited]", CLI_OPT_SCAN},
     {"jobs", 'j', "N", "read on N worker threads: files, and pieces of a large kd listing (0: one per CPU; default 1)",
-     OPT_JOBS},
+     CLI_OPT_JOBS},
     {0},
 };
 
@@ -30,7 +31,6 @@ static const cli_command tree_command = {
 typedef struct tree_ctx {
     unsigned flags;
     cli_input_options input;
-    const char *scan;
     int dot;
     int printed;
     FILE *out, *err; /* stdout and stderr, or a worker's buffers (-j) */
@@ -39,34 +39,18 @@ typedef struct tree_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     tree_ctx *c = p;
-    switch (id) {
-    case OPT_ASCII:
+    int taken = cli_input_option(&c->input, id, value);
+    if (taken >= 0)
+        return taken;
+    if (id == OPT_ASCII) {
         c->flags |= LINEAGE_RENDER_ASCII;
-        break;
-    case OPT_STRICT:
-        c->input.strict = 1;
-        break;
-    case OPT_INPUT_FORMAT:
-        c->input.format = value;
-        break;
-    case OPT_SCAN:
-        c->scan = value;
-        break;
-    case OPT_JOBS:
-        if ((c->input.jobs = cli_parse_jobs(value)) < 0)
-            return 0;
-        break;
-    case OPT_FORMAT:
-        if (strcmp(value, "dot") == 0) {
-            c->dot = 1;
-        } else if (strcmp(value, "text") == 0) {
-            c->dot = 0;
-        } else {
-            cli_error("tree: unknown --format '%s' (text or dot)", value);
-            return 0;
-        }
-        break;
+        return 1;
     }
+    if (strcmp(value, "dot") != 0 && strcmp(value, "text") != 0) { /* OPT_FORMAT */
+        cli_bad_value("tree", "format", "text or dot", value);
+        return 0;
+    }
+    c->dot = value[0] == 'd';
     return 1;
 }
 
@@ -139,20 +123,13 @@ int cmd_tree(int argc, char **argv)
         free(files);
         return EXIT_CLEAN;
     }
-    if (nfiles == 0) {
-        cli_error("tree: no input file; see 'lineage tree --help'");
+    if ((rc = cli_take_files("tree", files, &nfiles, &c.input)) != EXIT_CLEAN) {
         free(files);
-        return EXIT_USAGE;
-    }
-    if (c.scan && (nfiles != 1 || strcmp(files[0], "--") == 0)) {
-        cli_error("tree: --scan needs exactly one list FILE (got %d); see 'lineage tree --help'",
-                  nfiles);
-        free(files);
-        return EXIT_USAGE;
+        return rc;
     }
     lineage_session *session = lineage_session_new();
-    if (c.scan) {
-        rc = cli_read_with_scan(session, files[0], c.scan, &c.input, print_dump, &c);
+    if (c.input.scan) {
+        rc = cli_read_with_scan(session, files[0], c.input.scan, &c.input, print_dump, &c);
     } else if (c.input.jobs > 1) {
         cli_jobs jobs = {&c, worker_new, worker_free, worker_output, print_dump, c.dot ? 0 : 1,
                          NULL, NULL};

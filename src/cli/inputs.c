@@ -138,6 +138,44 @@ int cli_read_inputs(lineage_session *session, char **files, int nfiles, const cl
     return finish(o, status, total.problems);
 }
 
+int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_options *o)
+{
+    int n = 0;
+    for (int i = 0; i < *nfiles; i++)
+        if (strcmp(files[i], "--") != 0)
+            files[n++] = files[i];
+    *nfiles = n;
+    if (n == 0) {
+        cli_error("%s: no input file; see 'lineage %s --help'", cmd, cmd);
+        return EXIT_USAGE;
+    }
+    if (o->scan && n != 1) {
+        cli_error("%s: --scan needs exactly one list FILE (got %d); see 'lineage %s --help'", cmd,
+                  n, cmd);
+        return EXIT_USAGE;
+    }
+    return EXIT_CLEAN;
+}
+
+int cli_input_option(cli_input_options *o, int id, const char *value)
+{
+    switch (id) {
+    case CLI_OPT_STRICT:
+        o->strict = 1;
+        return 1;
+    case CLI_OPT_INPUT_FORMAT:
+        o->format = value;
+        return 1;
+    case CLI_OPT_SCAN:
+        o->scan = value;
+        return 1;
+    case CLI_OPT_JOBS:
+        return (o->jobs = cli_parse_jobs(value)) >= 0;
+    default:
+        return -1;
+    }
+}
+
 int cli_parse_jobs(const char *value)
 {
     char *end;

@@ -5,8 +5,14 @@
 
 #include "cli.h"
 
+/* Ids of the input options in every command's option table, so that
+ * cli_input_option takes them the same way everywhere; a command's own
+ * ids stay below 100. */
+enum { CLI_OPT_STRICT = 100, CLI_OPT_INPUT_FORMAT, CLI_OPT_SCAN, CLI_OPT_JOBS };
+
 typedef struct cli_input_options {
     const char *format; /* --input-format, or NULL to detect */
+    const char *scan;   /* --scan FILE, or NULL; merged by cli_read_with_scan */
     int strict;         /* warnings make the run fail with EXIT_INPUT */
     int jobs;           /* -j: worker threads; 0 or 1 = this thread only */
     FILE *err;          /* where messages go; NULL = stderr */
@@ -24,6 +30,15 @@ int cli_read_inputs(lineage_session *session, char **files, int nfiles,
 /* Parses "-j N": N >= 0, 0 meaning the number of CPUs. Returns the count
  * of workers, or -1 after printing why N is wrong. */
 int cli_parse_jobs(const char *value);
+
+/* For a command taking FILE...: drops "--" (it only ends the options) from
+ * files, then checks that a file is left, and exactly one with --scan.
+ * EXIT_CLEAN, or EXIT_USAGE after printing why. */
+int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_options *o);
+
+/* Takes an input option (CLI_OPT_*) into `o`: 1 when `id` is one, 0 after
+ * printing why its value is wrong, -1 when `id` is the command's own. */
+int cli_input_option(cli_input_options *o, int id, const char *value);
 
 /* How a subcommand runs on worker threads. Each worker has a context of
  * its own, with its own session, made by worker_new on the worker's
