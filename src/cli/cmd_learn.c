@@ -69,7 +69,7 @@ int cmd_learn(int argc, char **argv)
     }
     if (c.merge) {
         for (int i = 0; i < nfiles; i++)
-            if (strcmp(files[i], "--") != 0 && !cli_is_profile(files[i])) {
+            if (!cli_is_profile(files[i])) {
                 cli_error("learn --merge: %s is not a lineage profile", files[i]);
                 free(files);
                 return EXIT_INPUT;

@@ -26,7 +26,8 @@ void cli_rules_release(cli_rules_options *o)
     free(o->levels);
 }
 
-int cli_rules_valid_level_arg(const char *arg)
+/* Checks an ID=LEVEL argument; 0 (after printing why) when malformed. */
+static int valid_level_arg(const char *arg)
 {
     const char *eq = strchr(arg, '=');
     lineage_level level;
@@ -50,7 +51,7 @@ int cli_rules_option(cli_rules_options *o, int id, const char *value)
         o->disable[o->ndisable++] = value;
         return 1;
     case CLI_OPT_SEVERITY:
-        if (!cli_rules_valid_level_arg(value))
+        if (!valid_level_arg(value))
             return 0;
         o->levels[o->nlevels++] = value;
         return 1;

@@ -27,8 +27,6 @@ int cli_rules_option(cli_rules_options *o, int id, const char *value);
 /* Room for every option of argc arguments; free with cli_rules_release. */
 void cli_rules_init(cli_rules_options *o, int argc);
 void cli_rules_release(cli_rules_options *o);
-/* Checks an ID=LEVEL argument; 0 (after printing why) when malformed. */
-int cli_rules_valid_level_arg(const char *arg);
 /* Loads and compiles the rule set the options describe, printing every
  * diagnostic. Returns EXIT_CLEAN with *out set, or EXIT_RULES. */
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
