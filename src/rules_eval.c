@@ -10,23 +10,28 @@
  *   byte per pattern of the set (unknown, no, yes), filled the first time a
  *   condition asks. A name that occurs in ten thousand dumps is matched by
  *   PCRE2 once per pattern, not once per dump;
- * - a memo of look-alike verdicts per (condition, folded full name).
+ * - a memo of look-alike verdicts per (condition, folded full name);
+ * - per name, its slots: a slot is a pattern by which some condition picks
+ *   the processes it looks at, or a look-alike condition. A name learns
+ *   its slots the first time a dump has it.
  *
  * Per dump, the processes are grouped by name in one pass: each process
  * gets its group (the name's id maps to a group through a per-id stamp, so
  * nothing is cleared between dumps), and a counting sort lays the groups
- * out in one flat array, each in listing order. A condition then tests each
- * distinct name once and walks only the processes whose name matches its
- * subject: one group is a slice of that array as it is; several are merged
- * back into listing order. Findings come out in rule order, then listing
- * order, as they always have. A dump costs two passes over its processes
- * plus, per condition, one byte test per distinct name and the processes
- * it walks.
+ * out in one flat array, each in listing order; another lists the groups
+ * by slot. A condition then walks only the groups in its slot, so its cost
+ * is the processes it looks at, not the dump's distinct names: one group
+ * is a slice of the flat array as it is; several are merged back into
+ * listing order. Findings come out in rule order, then listing order, as
+ * they always have. A dump costs two passes over its processes plus one
+ * over its groups' slots.
  *
  * The caches are dropped when the session's known-name list changes
  * (which names are cut depends on it). A pattern that stops on a PCRE2
- * limit is not cached across dumps, so each dump reports it again. Walks
- * over the tree are loops over parent/child links, never recursion. */
+ * limit is not cached across dumps, so each dump reports it again; a name
+ * it stopped on never learns its slots, and a dump that holds such a name
+ * has each condition test every group, as all dumps once did. Walks over
+ * the tree are loops over parent/child links, never recursion. */
 #include "ruleset.h"
 
 #include <assert.h>
@@ -52,16 +57,32 @@ typedef struct memo {
 
 enum { V_UNKNOWN = 0, V_NO, V_YES };
 
+#define NO_SLOT UINT32_MAX
+
+/* Whether a name knows its slots (see resolve_name). */
+enum { SLOTS_UNKNOWN = 0, SLOTS_KNOWN, SLOTS_NEVER };
+
 /* What the checker knows about one name, by id. */
 typedef struct name_info {
     const lineage_name *name;
     unsigned char *v; /* one byte per pattern of the set */
     unsigned stamp;   /* the dump in which `group` was given */
     uint32_t group;
+    unsigned char slots_state;
+    uint32_t nhits;
+    uint32_t *hits; /* the slots the name is in, ascending (SLOTS_KNOWN) */
 } name_info;
+
+/* A slot: a pattern by which some condition picks its subjects, or a
+ * look-alike condition. */
+typedef struct slot {
+    const rule_pattern *subject;
+    const rule_check *lookalike;
+} slot;
 
 struct lineage_checker {
     const lineage_ruleset *set;
+    pcre2_match_data *md;
     const lineage_session *session; /* of the names cached, or NULL */
     unsigned generation;
     arena *mem; /* verdict vectors */
@@ -71,14 +92,26 @@ struct lineage_checker {
     size_t nnames, names_cap;
     unsigned stamp; /* counts dumps; never 0 once a dump is grouped */
     memo lookalike; /* (condition, folded full name) -> index or -1/-2 */
+    slot *slots;
+    size_t nslots;
+    uint32_t *pattern_slot; /* by pattern index: its slot, or NO_SLOT */
+    uint32_t *check_slot;   /* by check ordinal (rule order): a look-alike's slot */
+    uint32_t *hit_buf;      /* nslots, for resolve_name */
 
     /* Per dump, reused: processes grouped by name. */
     const lineage_name **gname;
     unsigned char **gvec;
     uint32_t *gstart; /* group g is members[gstart[g] .. gstart[g + 1]) */
     uint32_t *gfill;
-    unsigned char *gsel; /* groups a condition walks */
+    uint32_t *gid;       /* the name's id */
+    unsigned char *gsel; /* zero but inside pick_listed */
+    uint32_t *gpick;     /* the groups a condition walks, ascending */
     size_t ngroups, groups_cap;
+    /* When slots_ok (every group's name knows its slots): the groups in
+     * slot s are slot_groups[slot_start[s] .. slot_start[s + 1]). */
+    uint32_t *slot_start, *slot_groups;
+    size_t slot_groups_cap;
+    int slots_ok;
     uint32_t *pgroup;  /* per process: its group */
     uint32_t *pparent; /* per process: its parent's index, NO_PARENT or FAR_PARENT */
     uint32_t *members; /* process indices, by group, each in listing order */
@@ -102,7 +135,7 @@ typedef struct eval {
     const lineage_dump *dump;
     lineage_findings *out;
     lineage_diag_list *diags;
-    pcre2_match_data *md;
+    size_t check_ordinal; /* of the condition being checked, in rule order */
     memo errs; /* (pattern, name) pairs that stopped on a limit, this dump */
     strbuf chain;
     strbuf text;
@@ -207,6 +240,9 @@ static uint32_t name_id(lineage_checker *ck, const lineage_name *name)
     memset(ni->v, V_UNKNOWN, n);
     ni->stamp = 0;
     ni->group = 0;
+    ni->slots_state = SLOTS_UNKNOWN;
+    ni->nhits = 0;
+    ni->hits = NULL;
     *id_slot(ck, name) = (uint32_t)++ck->nnames;
     return (uint32_t)(ck->nnames - 1);
 }
@@ -230,16 +266,23 @@ static void checker_sync(lineage_checker *ck, const lineage_session *session)
 
 /* ---- matching ----------------------------------------------------------- */
 
+/* 1 for a match (a partial one counts), 0 for none, -1 for an error. */
+static int match_result(int rc)
+{
+    if (rc >= 0 || rc == PCRE2_ERROR_PARTIAL)
+        return 1;
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
 /* Runs one pattern; a limit or other match error is reported against the
  * rule and counts as no match (-1 instead of 0). */
 static int run(eval *e, const lineage_rule *r, const rule_pattern *rp, const char *subject,
                size_t len, uint32_t opts)
 {
-    int rc = pcre2_match(rp->code, (PCRE2_SPTR)subject, len, 0, opts, e->md, e->set->mctx);
-    if (rc >= 0 || rc == PCRE2_ERROR_PARTIAL)
-        return 1;
-    if (rc == PCRE2_ERROR_NOMATCH)
-        return 0;
+    int rc = pcre2_match(rp->code, (PCRE2_SPTR)subject, len, 0, opts, e->ck->md, e->set->mctx);
+    int m = match_result(rc);
+    if (m >= 0)
+        return m;
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(rc, msg, sizeof msg);
     strbuf sb = STRBUF_INIT;
@@ -252,10 +295,17 @@ static int run(eval *e, const lineage_rule *r, const rule_pattern *rp, const cha
     return -1;
 }
 
-/* Whether a process name matches, given its verdict vector: case-
- * insensitive patterns see the folded name; a cut name matches when a
- * longer name starting with it could. Errors are remembered for this dump
- * only, so every dump reports them. */
+/* What a pattern sees of a name: case-insensitive patterns see the folded
+ * name; a cut name matches when a longer name starting with it could. */
+static const lineage_name *name_subject(const rule_pattern *rp, const lineage_name *name,
+                                        uint32_t *opts)
+{
+    *opts = lineage_name_is_cut(name) ? PCRE2_PARTIAL_SOFT : 0;
+    return rp->case_sensitive ? name : lineage_name_folded(name);
+}
+
+/* Whether a process name matches, given its verdict vector. Errors are
+ * remembered for this dump only, so every dump reports them. */
 static int match_vec(eval *e, const lineage_rule *r, const rule_pattern *rp,
                      const lineage_name *name, unsigned char *vec)
 {
@@ -265,8 +315,8 @@ static int match_vec(eval *e, const lineage_rule *r, const rule_pattern *rp,
     int m;
     if (memo_get(&e->errs, rp, name, &m))
         return m;
-    const lineage_name *key = rp->case_sensitive ? name : lineage_name_folded(name);
-    uint32_t opts = lineage_name_is_cut(name) ? PCRE2_PARTIAL_SOFT : 0;
+    uint32_t opts;
+    const lineage_name *key = name_subject(rp, name, &opts);
     m = run(e, r, rp, lineage_name_text(key), lineage_name_length(key), opts);
     if (m < 0) {
         memo_put(&e->errs, rp, name, 0);
@@ -274,6 +324,53 @@ static int match_vec(eval *e, const lineage_rule *r, const rule_pattern *rp,
     }
     vec[rp->index] = m ? V_YES : V_NO;
     return m;
+}
+
+/* match_vec without a dump: an error is not reported but returned (-1),
+ * for the condition to report in each dump. */
+static int match_vec_quiet(lineage_checker *ck, const rule_pattern *rp, const lineage_name *name,
+                           unsigned char *vec)
+{
+    unsigned char v = vec[rp->index];
+    if (v != V_UNKNOWN)
+        return v == V_YES;
+    uint32_t opts;
+    const lineage_name *key = name_subject(rp, name, &opts);
+    int m = match_result(pcre2_match(rp->code, (PCRE2_SPTR)lineage_name_text(key),
+                                     lineage_name_length(key), 0, opts, ck->md, ck->set->mctx));
+    if (m >= 0)
+        vec[rp->index] = m ? V_YES : V_NO;
+    return m;
+}
+
+/* The look-alike verdict of a name: the index of the protected name it
+ * imitates, -2 when it is a protected name itself, -1 otherwise. */
+static int lookalike_verdict(lineage_checker *ck, const rule_check *c,
+                             const lineage_name *name)
+{
+    const lineage_name *full = lineage_name_folded(lineage_name_full(name));
+    int v;
+    if (memo_get(&ck->lookalike, c, full, &v))
+        return v;
+    v = -1;
+    const char *s = lineage_name_text(full);
+    size_t len = lineage_name_length(full);
+    int cut = lineage_name_is_cut(full);
+    for (size_t k = 0; k < c->nnames && v != -2; k++)
+        if (strlen(c->names[k]) == len && memcmp(c->names[k], s, len) == 0)
+            v = -2; /* a protected name itself */
+    for (size_t k = 0; k < c->nnames && v == -1; k++) {
+        size_t plen = strlen(c->names[k]);
+        /* A cut name is compared with as much of the name as it shows. */
+        if (cut && plen > len)
+            plen = len;
+        if (cut && plen == len && memcmp(c->names[k], s, len) == 0)
+            continue;
+        if (lookalike_distance(s, len, c->names[k], plen, c->number) <= c->number)
+            v = (int)k;
+    }
+    memo_put(&ck->lookalike, c, full, v);
+    return v;
 }
 
 /* Whether a process's name matches: through its group's vector when the
@@ -354,8 +451,75 @@ static void grow_groups(lineage_checker *ck)
     ck->gvec = xrealloc(ck->gvec, cap * sizeof *ck->gvec);
     ck->gstart = xrealloc(ck->gstart, (cap + 1) * sizeof *ck->gstart);
     ck->gfill = xrealloc(ck->gfill, cap * sizeof *ck->gfill);
-    ck->gsel = xrealloc(ck->gsel, cap * sizeof *ck->gsel);
+    ck->gid = xrealloc(ck->gid, cap * sizeof *ck->gid);
+    ck->gpick = xrealloc(ck->gpick, cap * sizeof *ck->gpick);
+    free(ck->gsel);
+    ck->gsel = xcalloc(cap, sizeof *ck->gsel);
     ck->groups_cap = cap;
+}
+
+/* A name learns once which slots it is in, the first time a dump has it:
+ * every condition of the set tests it then, most of them against a
+ * cached verdict. A pattern that stops on a PCRE2 limit here is not
+ * reported (the condition reports it, in each dump it runs in) and the
+ * name never knows its slots. */
+static void resolve_name(lineage_checker *ck, name_info *ni)
+{
+    uint32_t *hit = ck->hit_buf;
+    uint32_t nhits = 0;
+    ni->slots_state = SLOTS_NEVER;
+    for (size_t k = 0; k < ck->nslots; k++) {
+        const slot *sl = &ck->slots[k];
+        int m = sl->subject ? match_vec_quiet(ck, sl->subject, ni->name, ni->v)
+                            : lookalike_verdict(ck, sl->lookalike, ni->name) >= 0;
+        if (m < 0)
+            return;
+        if (m)
+            hit[nhits++] = (uint32_t)k;
+    }
+    ni->hits = nhits ? arena_alloc(ck->mem, nhits * sizeof *ni->hits) : NULL;
+    if (nhits)
+        memcpy(ni->hits, hit, nhits * sizeof *ni->hits);
+    ni->nhits = nhits;
+    ni->slots_state = SLOTS_KNOWN;
+}
+
+/* The dump's groups listed by slot, in group order, when every group's
+ * name knows its slots (slots_ok); a counting sort over the hits. */
+static void list_slots(lineage_checker *ck)
+{
+    ck->slots_ok = 0;
+    size_t total = 0;
+    for (size_t g = 0; g < ck->ngroups; g++) {
+        const name_info *ni = &ck->names[ck->gid[g]];
+        if (ni->slots_state != SLOTS_KNOWN)
+            return;
+        total += ni->nhits;
+    }
+    if (total > ck->slot_groups_cap) {
+        free(ck->slot_groups);
+        ck->slot_groups = xmalloc(total * sizeof *ck->slot_groups);
+        ck->slot_groups_cap = total;
+    }
+    uint32_t *start = ck->slot_start;
+    memset(start, 0, (ck->nslots + 1) * sizeof *start);
+    for (size_t g = 0; g < ck->ngroups; g++) {
+        const name_info *ni = &ck->names[ck->gid[g]];
+        for (uint32_t h = 0; h < ni->nhits; h++)
+            start[ni->hits[h] + 1]++;
+    }
+    for (size_t k = 0; k < ck->nslots; k++)
+        start[k + 1] += start[k];
+    /* Placing moves each start to the next one's; shifted back after. */
+    for (size_t g = 0; g < ck->ngroups; g++) {
+        const name_info *ni = &ck->names[ck->gid[g]];
+        for (uint32_t h = 0; h < ni->nhits; h++)
+            ck->slot_groups[start[ni->hits[h]]++] = (uint32_t)g;
+    }
+    for (size_t k = ck->nslots; k > 0; k--)
+        start[k] = start[k - 1];
+    start[0] = 0;
+    ck->slots_ok = 1;
 }
 
 /* The index of a process of the dump, or FAR_PARENT for a pointer that is
@@ -436,8 +600,11 @@ static void group_dump(lineage_checker *ck, const lineage_dump *d)
                 ni->group = (uint32_t)ck->ngroups;
                 ck->gname[ck->ngroups] = name;
                 ck->gvec[ck->ngroups] = ni->v;
+                ck->gid[ck->ngroups] = id;
                 ck->gfill[ck->ngroups] = 0;
                 ck->ngroups++;
+                if (ni->slots_state == SLOTS_UNKNOWN)
+                    resolve_name(ck, ni);
             }
             g = ni->group;
             last = name;
@@ -466,6 +633,7 @@ static void group_dump(lineage_checker *ck, const lineage_dump *d)
         ck->gstart[ck->ngroups] = at;
     for (size_t i = 0; i < n; i++)
         ck->members[ck->gfill[ck->pgroup[i]]++] = (uint32_t)i;
+    list_slots(ck);
     if (!ck->kids_ok)
         return;
     for (size_t j = 0; j < n; j++)
@@ -532,37 +700,35 @@ static void sort_indices(lineage_checker *ck, uint32_t *a, size_t n)
 /* Groups merged by comparing heads, at most this many at a time. */
 enum { MERGE_WAYS = 8 };
 
-/* The processes of the groups whose gsel is set, in listing order, and
- * their number in *count. One group is its slice of ck->members as it is
- * (the common case: most conditions name one image). Several are merged
- * into ck->pick in the cheapest of three linear ways: comparing the heads
- * of a few groups that hold few processes; picking out of the whole
- * listing by group when they hold a good part of it; else a radix sort. */
-static const uint32_t *pick_groups(lineage_checker *ck, size_t nprocs, size_t *count)
+/* The processes of the listed groups (ascending, `nsel` of them), in
+ * listing order, and their number in *count. One group is its slice of
+ * ck->members as it is (the common case: most conditions name one
+ * image). Several are merged into ck->pick in the cheapest of three
+ * linear ways: comparing the heads of a few groups that hold few
+ * processes; picking out of the whole listing by group when they hold a
+ * good part of it; else a radix sort. */
+static const uint32_t *pick_listed(lineage_checker *ck, const uint32_t *sel, size_t nsel,
+                                   size_t nprocs, size_t *count)
 {
-    size_t total = 0, ways = 0, first = 0;
-    for (size_t g = 0; g < ck->ngroups; g++) {
-        if (!ck->gsel[g])
-            continue;
-        if (!ways++)
-            first = g;
-        total += ck->gstart[g + 1] - ck->gstart[g];
-    }
+    size_t total = 0;
+    for (size_t k = 0; k < nsel; k++)
+        total += ck->gstart[sel[k] + 1] - ck->gstart[sel[k]];
     *count = total;
-    if (ways <= 1)
-        return total ? ck->members + ck->gstart[first] : ck->members;
+    if (nsel == 0)
+        return ck->members;
+    if (nsel == 1)
+        return ck->members + ck->gstart[sel[0]];
     uint32_t *out = ck->pick;
-    if (ways <= MERGE_WAYS && total * ways <= nprocs) {
-        size_t cur[MERGE_WAYS], end[MERGE_WAYS], m = 0;
-        for (size_t g = first; g < ck->ngroups; g++)
-            if (ck->gsel[g]) {
-                cur[m] = ck->gstart[g];
-                end[m++] = ck->gstart[g + 1];
-            }
+    if (nsel <= MERGE_WAYS && total * nsel <= nprocs) {
+        size_t cur[MERGE_WAYS], end[MERGE_WAYS];
+        for (size_t j = 0; j < nsel; j++) {
+            cur[j] = ck->gstart[sel[j]];
+            end[j] = ck->gstart[sel[j] + 1];
+        }
         for (size_t k = 0; k < total; k++) {
             size_t best = 0;
             uint32_t least = UINT32_MAX;
-            for (size_t j = 0; j < m; j++)
+            for (size_t j = 0; j < nsel; j++)
                 if (cur[j] < end[j] && ck->members[cur[j]] < least) {
                     least = ck->members[cur[j]];
                     best = j;
@@ -571,31 +737,51 @@ static const uint32_t *pick_groups(lineage_checker *ck, size_t nprocs, size_t *c
             cur[best]++;
         }
     } else if (total * 8 >= nprocs) {
+        for (size_t j = 0; j < nsel; j++)
+            ck->gsel[sel[j]] = 1;
         size_t k = 0;
         for (size_t i = 0; i < nprocs; i++) {
             out[k] = (uint32_t)i;
             k += ck->gsel[ck->pgroup[i]];
         }
+        for (size_t j = 0; j < nsel; j++)
+            ck->gsel[sel[j]] = 0;
     } else {
         size_t k = 0;
-        for (size_t g = first; g < ck->ngroups; g++)
-            if (ck->gsel[g])
-                for (uint32_t i = ck->gstart[g]; i < ck->gstart[g + 1]; i++)
-                    out[k++] = ck->members[i];
+        for (size_t j = 0; j < nsel; j++)
+            for (uint32_t i = ck->gstart[sel[j]]; i < ck->gstart[sel[j] + 1]; i++)
+                out[k++] = ck->members[i];
         sort_indices(ck, out, total);
     }
     return out;
 }
 
+/* The groups in slot k, ascending, and their number in *n; NULL when the
+ * dump's groups are not listed by slot. */
+static const uint32_t *slot_groups(const lineage_checker *ck, uint32_t k, size_t *n)
+{
+    if (!ck->slots_ok || k == NO_SLOT)
+        return NULL;
+    *n = ck->slot_start[k + 1] - ck->slot_start[k];
+    return ck->slot_groups + ck->slot_start[k];
+}
+
 /* The processes whose name matches the pattern, in listing order, and
- * their number in *count. */
+ * their number in *count: the groups of the pattern's slot, or else
+ * every group tested. */
 static const uint32_t *pick_matching(eval *e, const lineage_rule *r, const rule_pattern *rp,
                                      size_t *count)
 {
     lineage_checker *ck = e->ck;
-    for (size_t g = 0; g < ck->ngroups; g++)
-        ck->gsel[g] = match_vec(e, r, rp, ck->gname[g], ck->gvec[g]) ? 1 : 0;
-    return pick_groups(ck, e->dump->nprocs, count);
+    size_t nsel = 0;
+    const uint32_t *sel = slot_groups(ck, ck->pattern_slot[rp->index], &nsel);
+    if (!sel) {
+        for (size_t g = 0; g < ck->ngroups; g++)
+            if (match_vec(e, r, rp, ck->gname[g], ck->gvec[g]))
+                ck->gpick[nsel++] = (uint32_t)g;
+        sel = ck->gpick;
+    }
+    return pick_listed(ck, sel, nsel, e->dump->nprocs, count);
 }
 
 #define NO_SESSION UINT32_MAX
@@ -724,50 +910,24 @@ static void check_count(eval *e, const lineage_rule *r, const rule_check *c)
     free(groups);
 }
 
-/* The look-alike verdict of a name: the index of the protected name it
- * imitates, -2 when it is a protected name itself, -1 otherwise. */
-static int lookalike_verdict(eval *e, const rule_check *c, const lineage_name *name)
-{
-    const lineage_name *full = lineage_name_folded(lineage_name_full(name));
-    int v;
-    if (memo_get(&e->ck->lookalike, c, full, &v))
-        return v;
-    v = -1;
-    const char *s = lineage_name_text(full);
-    size_t len = lineage_name_length(full);
-    int cut = lineage_name_is_cut(full);
-    for (size_t k = 0; k < c->nnames && v != -2; k++)
-        if (strlen(c->names[k]) == len && memcmp(c->names[k], s, len) == 0)
-            v = -2; /* a protected name itself */
-    for (size_t k = 0; k < c->nnames && v == -1; k++) {
-        size_t plen = strlen(c->names[k]);
-        /* A cut name is compared with as much of the name as it shows. */
-        if (cut && plen > len)
-            plen = len;
-        if (cut && plen == len && memcmp(c->names[k], s, len) == 0)
-            continue;
-        if (lookalike_distance(s, len, c->names[k], plen, c->number) <= c->number)
-            v = (int)k;
-    }
-    memo_put(&e->ck->lookalike, c, full, v);
-    return v;
-}
-
 static void check_lookalike(eval *e, const lineage_rule *r, const rule_check *c)
 {
     lineage_checker *ck = e->ck;
-    int any = 0;
-    for (size_t g = 0; g < ck->ngroups; g++) {
-        ck->gsel[g] = lookalike_verdict(e, c, ck->gname[g]) >= 0;
-        any |= ck->gsel[g];
+    size_t nsel = 0;
+    const uint32_t *sel = slot_groups(ck, ck->check_slot[e->check_ordinal], &nsel);
+    if (!sel) {
+        for (size_t g = 0; g < ck->ngroups; g++)
+            if (lookalike_verdict(ck, c, ck->gname[g]) >= 0)
+                ck->gpick[nsel++] = (uint32_t)g;
+        sel = ck->gpick;
     }
-    if (!any)
+    if (!nsel)
         return;
     size_t n;
-    const uint32_t *pick = pick_groups(ck, e->dump->nprocs, &n);
+    const uint32_t *pick = pick_listed(ck, sel, nsel, e->dump->nprocs, &n);
     for (size_t k = 0; k < n; k++) {
         const lineage_process *p = e->dump->procs[pick[k]];
-        int v = lookalike_verdict(e, c, p->name); /* a memo hit */
+        int v = lookalike_verdict(ck, c, p->name); /* a memo hit */
         e->text.len = 0;
         strbuf_printf(&e->text,
                       "a name that is not a look-alike of \"%s\" (within distance %llu)",
@@ -881,17 +1041,26 @@ static void check_rule(eval *e, const lineage_rule *r, const rule_check *c)
     }
 }
 
-static int in_scope(const lineage_rule *r, const lineage_dump *d)
+/* The OS families (bits of os_families) a dump's build belongs to. */
+static unsigned dump_families(const lineage_dump *d)
+{
+    lineage_os_info info;
+    unsigned bits = 0;
+    if (!d->build)
+        return 0;
+    lineage_os_from_build(d->build, &info);
+    for (unsigned i = 0; info.family && os_families[i]; i++)
+        if (strcmp(os_families[i], info.family) == 0)
+            bits |= 1u << i;
+    return bits;
+}
+
+static int in_scope(const lineage_rule *r, const lineage_dump *d, unsigned families)
 {
     if (r->has_os) {
         if (!d->build)
             return 0;
-        int ok = 0;
-        lineage_os_info info;
-        lineage_os_from_build(d->build, &info);
-        for (unsigned i = 0; info.family && os_families[i]; i++)
-            if ((r->families & (1u << i)) && strcmp(os_families[i], info.family) == 0)
-                ok = 1;
+        int ok = (r->families & families) != 0;
         for (size_t i = 0; i < r->nbuilds; i++)
             if (d->build >= r->builds[i].lo && d->build <= r->builds[i].hi)
                 ok = 1;
@@ -901,6 +1070,40 @@ static int in_scope(const lineage_rule *r, const lineage_dump *d)
     if (r->arches && !(r->arches & (1u << d->arch)))
         return 0;
     return 1;
+}
+
+/* The slots: each distinct subject pattern of the enabled rules' checks,
+ * and each look-alike check. */
+static void make_slots(lineage_checker *ck)
+{
+    const lineage_ruleset *set = ck->set;
+    size_t nchecks = 0;
+    for (size_t i = 0; i < set->nrules; i++)
+        nchecks += set->rules[i]->nchecks;
+    ck->pattern_slot = xmalloc((set->npatterns ? set->npatterns : 1) * sizeof *ck->pattern_slot);
+    for (size_t k = 0; k < set->npatterns; k++)
+        ck->pattern_slot[k] = NO_SLOT;
+    ck->check_slot = xmalloc((nchecks ? nchecks : 1) * sizeof *ck->check_slot);
+    ck->slots = xmalloc((nchecks ? nchecks : 1) * sizeof *ck->slots);
+    size_t ord = 0;
+    for (size_t i = 0; i < set->nrules; i++) {
+        const lineage_rule *r = set->rules[i];
+        for (size_t k = 0; k < r->nchecks; k++, ord++) {
+            const rule_check *c = &r->checks[k];
+            ck->check_slot[ord] = NO_SLOT;
+            if (r->disabled)
+                continue;
+            if (c->kind == CHECK_LOOKALIKE) {
+                ck->check_slot[ord] = (uint32_t)ck->nslots;
+                ck->slots[ck->nslots++] = (slot){NULL, c};
+            } else if (ck->pattern_slot[c->subject->index] == NO_SLOT) {
+                ck->pattern_slot[c->subject->index] = (uint32_t)ck->nslots;
+                ck->slots[ck->nslots++] = (slot){c->subject, NULL};
+            }
+        }
+    }
+    ck->slot_start = xmalloc((ck->nslots + 1) * sizeof *ck->slot_start);
+    ck->hit_buf = xmalloc((ck->nslots ? ck->nslots : 1) * sizeof *ck->hit_buf);
 }
 
 lineage_checker *lineage_checker_new(const lineage_ruleset *set)
@@ -916,7 +1119,13 @@ lineage_checker *lineage_checker_new(const lineage_ruleset *set)
                 kind == CHECK_CHILDREN_ONLY)
                 ck->links = 1;
         }
+    make_slots(ck);
     ck->mem = arena_new();
+    ck->md = pcre2_match_data_create(1, NULL);
+    if (!ck->md) {
+        lineage_checker_free(ck);
+        return NULL;
+    }
     return ck;
 }
 
@@ -925,14 +1134,23 @@ void lineage_checker_free(lineage_checker *ck)
     if (!ck)
         return;
     arena_free(ck->mem);
+    pcre2_match_data_free(ck->md);
     free(ck->ids);
     free(ck->names);
     memo_clear(&ck->lookalike);
+    free(ck->slots);
+    free(ck->pattern_slot);
+    free(ck->check_slot);
+    free(ck->hit_buf);
     free(ck->gname);
     free(ck->gvec);
     free(ck->gstart);
     free(ck->gfill);
+    free(ck->gid);
     free(ck->gsel);
+    free(ck->gpick);
+    free(ck->slot_start);
+    free(ck->slot_groups);
     free_process_arrays(ck);
     free(ck->sessions);
     free(ck->psession);
@@ -955,15 +1173,16 @@ lineage_status lineage_checker_check(lineage_checker *ck, const lineage_dump *du
     e.out = out;
     e.diags = diags;
     e.status = LINEAGE_OK;
-    e.md = pcre2_match_data_create(1, NULL);
+    unsigned families = dump_families(dump);
     for (size_t i = 0; i < set->nrules; i++) {
         const lineage_rule *r = set->rules[i];
-        if (r->disabled || !in_scope(r, dump))
+        if (r->disabled || !in_scope(r, dump, families)) {
+            e.check_ordinal += r->nchecks;
             continue;
-        for (size_t k = 0; k < r->nchecks; k++)
+        }
+        for (size_t k = 0; k < r->nchecks; k++, e.check_ordinal++)
             check_rule(&e, r, &r->checks[k]);
     }
-    pcre2_match_data_free(e.md);
     memo_clear(&e.errs);
     strbuf_release(&e.chain);
     strbuf_release(&e.text);

@@ -117,6 +117,99 @@ static void test_checker_same_as_check(void **state)
     lineage_session_free(s);
 }
 
+/* A checker over `set`: each dump's findings rendered, joined. */
+static char *check_all(lineage_checker *ck, lineage_dump **dumps, size_t n,
+                       lineage_diag_list *diags, lineage_status *worst)
+{
+    strbuf sb = STRBUF_INIT;
+    *worst = LINEAGE_OK;
+    for (size_t i = 0; i < n; i++) {
+        lineage_findings *f = lineage_findings_new();
+        lineage_status st = lineage_checker_check(ck, dumps[i], f, diags);
+        if (st != LINEAGE_OK)
+            *worst = st;
+        char *text = render(f, dumps[i]);
+        strbuf_add(&sb, text, strlen(text));
+        free(text);
+        lineage_findings_free(f);
+    }
+    return strbuf_detach(&sb);
+}
+
+static lineage_ruleset *defaults_plus(lineage_session *s, const char *extra,
+                                      lineage_diag_list *diags)
+{
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    assert_int_equal(lineage_ruleset_load_defaults(set, diags), LINEAGE_OK);
+    if (extra)
+        assert_int_equal(lineage_ruleset_load_string(set, "slow.rules", extra, strlen(extra),
+                                                     diags),
+                         LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, diags), LINEAGE_OK);
+    return set;
+}
+
+/* A name on which one pattern stops at a PCRE2 limit never gets its
+ * cached list of conditions: the dumps that hold it are checked by
+ * testing every name, which must give the other rules' findings as the
+ * cached path does, and report the error in every such dump, every time.
+ * Dumps without it keep the cached path in the same checker. */
+static void test_checker_name_without_slots(void **state)
+{
+    (void)state;
+    static const char bad[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!";
+    static const char slow[] =
+        "rule t {\n severity high\n title \"t\"\n absent /^(a+)+$/\n}\n";
+    strbuf listing = STRBUF_INIT;
+    strbuf_add(&listing, fleet, strlen(fleet));
+    /* A fourth dump with the name, then the first again without it. */
+    static const char tail[] = HEADER LINE(0x0, 0x4, "System") LINE(0x4, 0x1ac, "smss.exe");
+    strbuf_add(&listing, tail, strlen(tail));
+    strbuf_printf(&listing, "Parent+: 0x1ac--->\tChild: 0x1b8\tActiveThreads->0001\t%s\n", bad);
+    strbuf_add(&listing, fleet, strstr(fleet + 1, "DUMP_HEADER64") - fleet);
+
+    lineage_session *s = lineage_session_new();
+    lineage_diag_list *diags = lineage_diag_list_new();
+    lineage_ruleset *plain = defaults_plus(s, NULL, diags);
+    lineage_ruleset *with_slow = defaults_plus(s, slow, diags);
+    lineage_dump *dumps[8];
+    size_t n = read_dumps(s, listing.data, dumps, 8, NULL);
+    assert_int_equal(n, 5);
+    /* The bad name is in dump 4 only. */
+    strbuf_release(&listing);
+
+    lineage_checker *ref = lineage_checker_new(plain), *ck = lineage_checker_new(with_slow);
+    lineage_status st;
+    char *want = check_all(ref, dumps, n, diags, &st);
+    assert_int_equal(st, LINEAGE_OK);
+    size_t before = lineage_diag_list_count(diags);
+    for (int round = 0; round < 2; round++) {
+        char *got = check_all(ck, dumps, n, diags, &st);
+        assert_int_equal(st, LINEAGE_E_LIMIT);
+        assert_string_equal(got, want);
+        free(got);
+        /* Reported in dump 4, in each round. */
+        assert_int_equal(lineage_diag_list_count(diags), before + (size_t)(round + 1));
+    }
+    /* The dumps without the name alone: no error, the same findings. */
+    lineage_dump *clean[4] = {dumps[0], dumps[1], dumps[2], dumps[4]};
+    char *a = check_all(ref, clean, 4, diags, &st), *b = check_all(ck, clean, 4, diags, &st);
+    assert_int_equal(st, LINEAGE_OK);
+    assert_string_equal(a, b);
+    assert_true(strlen(a) > 0);
+    free(a);
+    free(b);
+    free(want);
+    lineage_checker_free(ref);
+    lineage_checker_free(ck);
+    for (size_t i = 0; i < n; i++)
+        lineage_dump_free(dumps[i]);
+    lineage_ruleset_free(plain);
+    lineage_ruleset_free(with_slow);
+    lineage_diag_list_free(diags);
+    lineage_session_free(s);
+}
+
 /* A line as kd prints it and near misses that must take the general path
  * and give its values and warnings. */
 static void test_kd_canonical_and_near_misses(void **state)
@@ -243,6 +336,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checker_same_as_check),
+        cmocka_unit_test(test_checker_name_without_slots),
         cmocka_unit_test(test_kd_canonical_and_near_misses),
         cmocka_unit_test(test_tree_unsorted_pids),
         cmocka_unit_test(test_tree_bucketed_pid_index),
