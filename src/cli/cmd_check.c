@@ -53,9 +53,9 @@ typedef struct check_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     check_ctx *c = p;
-    int taken = cli_input_option(&c->input, id, value);
+    int taken = cli_input_option("check", &c->input, id, value);
     if (taken < 0)
-        taken = cli_rules_option(&c->rules, id, value);
+        taken = cli_rules_option("check", &c->rules, id, value);
     if (taken >= 0)
         return taken;
     if (id == OPT_FAIL_ON)

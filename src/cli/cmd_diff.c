@@ -62,7 +62,7 @@ typedef struct diff_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     diff_ctx *c = p;
-    int taken = cli_input_option(&c->input, id, value);
+    int taken = cli_input_option("diff", &c->input, id, value);
     if (taken >= 0)
         return taken;
     switch (id) {

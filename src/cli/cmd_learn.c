@@ -33,7 +33,7 @@ typedef struct learn_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     learn_ctx *c = p;
-    int taken = cli_input_option(&c->input, id, value);
+    int taken = cli_input_option("learn", &c->input, id, value);
     if (taken >= 0)
         return taken;
     switch (id) {

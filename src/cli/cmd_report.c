@@ -72,9 +72,9 @@ typedef struct report_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     report_ctx *c = p;
-    int taken = cli_input_option(&c->input, id, value);
+    int taken = cli_input_option("report", &c->input, id, value);
     if (taken < 0)
-        taken = cli_rules_option(&c->rules, id, value);
+        taken = cli_rules_option("report", &c->rules, id, value);
     if (taken >= 0)
         return taken;
     switch (id) {

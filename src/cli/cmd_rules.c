@@ -27,18 +27,18 @@ void cli_rules_release(cli_rules_options *o)
 }
 
 /* Checks an ID=LEVEL argument; 0 (after printing why) when malformed. */
-static int valid_level_arg(const char *arg)
+static int valid_level_arg(const char *cmd, const char *arg)
 {
     const char *eq = strchr(arg, '=');
     lineage_level level;
     if (!eq || eq == arg || !lineage_level_parse(eq + 1, strlen(eq + 1), &level)) {
-        cli_error("--severity wants ID=LEVEL (info, low, medium, high, critical), not '%s'", arg);
+        cli_bad_value(cmd, "severity", "ID=LEVEL (info, low, medium, high, critical)", arg);
         return 0;
     }
     return 1;
 }
 
-int cli_rules_option(cli_rules_options *o, int id, const char *value)
+int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *value)
 {
     switch (id) {
     case CLI_OPT_RULES:
@@ -51,7 +51,7 @@ int cli_rules_option(cli_rules_options *o, int id, const char *value)
         o->disable[o->ndisable++] = value;
         return 1;
     case CLI_OPT_SEVERITY:
-        if (!valid_level_arg(value))
+        if (!valid_level_arg(cmd, value))
             return 0;
         o->levels[o->nlevels++] = value;
         return 1;
@@ -122,7 +122,7 @@ static const cli_command rules_command = {
 
 static int on_option(void *p, int id, const char *value)
 {
-    return cli_rules_option(p, id, value);
+    return cli_rules_option("rules", p, id, value);
 }
 
 static void upper(const char *s, char *out, size_t cap)

@@ -39,7 +39,7 @@ typedef struct tree_ctx {
 static int on_option(void *p, int id, const char *value)
 {
     tree_ctx *c = p;
-    int taken = cli_input_option(&c->input, id, value);
+    int taken = cli_input_option("tree", &c->input, id, value);
     if (taken >= 0)
         return taken;
     if (id == OPT_ASCII) {

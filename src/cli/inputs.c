@@ -157,7 +157,26 @@ int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_o
     return EXIT_CLEAN;
 }
 
-int cli_input_option(cli_input_options *o, int id, const char *value)
+/* "-j N": N >= 0, 0 meaning the number of CPUs. The count of workers, or
+ * -1 after printing why N is wrong. */
+static int parse_jobs(const char *cmd, const char *value)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (errno || end == value || *end || n < 0 || n > 1024) {
+        cli_error("%s: -j wants a number of threads from 0 (one per CPU) to 1024, not '%s'", cmd,
+                  value);
+        return -1;
+    }
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (cpus > 1024 ? 1024 : cpus) : 1;
+    }
+    return (int)n;
+}
+
+int cli_input_option(const char *cmd, cli_input_options *o, int id, const char *value)
 {
     switch (id) {
     case CLI_OPT_STRICT:
@@ -170,26 +189,10 @@ int cli_input_option(cli_input_options *o, int id, const char *value)
         o->scan = value;
         return 1;
     case CLI_OPT_JOBS:
-        return (o->jobs = cli_parse_jobs(value)) >= 0;
+        return (o->jobs = parse_jobs(cmd, value)) >= 0;
     default:
         return -1;
     }
-}
-
-int cli_parse_jobs(const char *value)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(value, &end, 10);
-    if (errno || end == value || *end || n < 0 || n > 1024) {
-        cli_error("-j wants a number of threads from 0 (one per CPU) to 1024, not '%s'", value);
-        return -1;
-    }
-    if (n == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cpus > 0 ? (cpus > 1024 ? 1024 : cpus) : 1;
-    }
-    return (int)n;
 }
 
 /* ---- worker threads ----------------------------------------------------- */

@@ -27,18 +27,15 @@ typedef int (*cli_dump_fn)(void *ctx, const lineage_dump *dump);
 int cli_read_inputs(lineage_session *session, char **files, int nfiles,
                     const cli_input_options *options, cli_dump_fn fn, void *ctx);
 
-/* Parses "-j N": N >= 0, 0 meaning the number of CPUs. Returns the count
- * of workers, or -1 after printing why N is wrong. */
-int cli_parse_jobs(const char *value);
-
 /* For a command taking FILE...: drops "--" (it only ends the options) from
  * files, then checks that a file is left, and exactly one with --scan.
  * EXIT_CLEAN, or EXIT_USAGE after printing why. */
 int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_options *o);
 
-/* Takes an input option (CLI_OPT_*) into `o`: 1 when `id` is one, 0 after
- * printing why its value is wrong, -1 when `id` is the command's own. */
-int cli_input_option(cli_input_options *o, int id, const char *value);
+/* Takes an input option (CLI_OPT_*) of command `cmd` into `o`: 1 when `id`
+ * is one, 0 after printing why its value is wrong, -1 when `id` is the
+ * command's own. */
+int cli_input_option(const char *cmd, cli_input_options *o, int id, const char *value);
 
 /* How a subcommand runs on worker threads. Each worker has a context of
  * its own, with its own session, made by worker_new on the worker's

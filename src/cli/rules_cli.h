@@ -20,9 +20,10 @@ typedef struct cli_rules_options {
  * take them (below 100 are the command's own, 100 the input options). */
 enum { CLI_OPT_RULES = 200, CLI_OPT_NO_DEFAULTS, CLI_OPT_DISABLE, CLI_OPT_SEVERITY };
 
-/* Takes a rule-set option (CLI_OPT_RULES...) into `o`: 1 when `id` is one,
- * 0 after printing why its value is wrong, -1 when `id` is another. */
-int cli_rules_option(cli_rules_options *o, int id, const char *value);
+/* Takes a rule-set option (CLI_OPT_RULES...) of command `cmd` into `o`: 1
+ * when `id` is one, 0 after printing why its value is wrong, -1 when `id`
+ * is another. */
+int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *value);
 
 /* Room for every option of argc arguments; free with cli_rules_release. */
 void cli_rules_init(cli_rules_options *o, int argc);
