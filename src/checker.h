@@ -143,9 +143,10 @@ static inline const lineage_name *checker_subject(const rule_pattern *rp,
 /* Groups the dump's processes by name (and parents and children when the
  * set has conditions on them) and lists the groups by slot. */
 void checker_group_dump(lineage_checker *ck, const lineage_dump *d);
-/* The groups in slot k, ascending, and their number in *n; NULL when the
- * dump's groups are not listed by slot. */
-const uint32_t *checker_slot_groups(const lineage_checker *ck, uint32_t k, size_t *n);
+/* The groups in slot k, ascending, in *groups and their number in *n; 0
+ * when the dump's groups are not listed by slot. */
+int checker_slot_groups(const lineage_checker *ck, uint32_t k, const uint32_t **groups,
+                        size_t *n);
 /* The processes of the listed groups (ascending), in listing order, and
  * their number in *count. */
 const uint32_t *checker_pick(lineage_checker *ck, const uint32_t *sel, size_t nsel,

@@ -294,14 +294,15 @@ const uint32_t *checker_pick(lineage_checker *ck, const uint32_t *sel, size_t ns
     return out;
 }
 
-/* The groups in slot k, ascending, and their number in *n; NULL when the
- * dump's groups are not listed by slot. */
-const uint32_t *checker_slot_groups(const lineage_checker *ck, uint32_t k, size_t *n)
+int checker_slot_groups(const lineage_checker *ck, uint32_t k, const uint32_t **groups,
+                        size_t *n)
 {
     if (!ck->slots_ok || k == NO_SLOT)
-        return NULL;
+        return 0;
     *n = ck->slot_start[k + 1] - ck->slot_start[k];
-    return ck->slot_groups + ck->slot_start[k];
+    /* No group in any slot of the dump: slot_groups may not exist yet. */
+    *groups = *n ? ck->slot_groups + ck->slot_start[k] : ck->gpick;
+    return 1;
 }
 
 typedef struct session_pair {

@@ -176,13 +176,11 @@ static const uint32_t *pick_matching(eval *e, const lineage_rule *r, const rule_
 {
     lineage_checker *ck = e->ck;
     size_t nsel = 0;
-    const uint32_t *sel = checker_slot_groups(ck, ck->pattern_slot[rp->index], &nsel);
-    if (!sel) {
+    const uint32_t *sel = ck->gpick;
+    if (!checker_slot_groups(ck, ck->pattern_slot[rp->index], &sel, &nsel))
         for (size_t g = 0; g < ck->ngroups; g++)
             if (match_vec(e, r, rp, ck->gname[g], ck->gvec[g]))
                 ck->gpick[nsel++] = (uint32_t)g;
-        sel = ck->gpick;
-    }
     return checker_pick(ck, sel, nsel, e->dump->nprocs, count);
 }
 
@@ -236,13 +234,11 @@ static void check_lookalike(eval *e, const lineage_rule *r, const rule_check *c)
 {
     lineage_checker *ck = e->ck;
     size_t nsel = 0;
-    const uint32_t *sel = checker_slot_groups(ck, ck->check_slot[e->check_ordinal], &nsel);
-    if (!sel) {
+    const uint32_t *sel = ck->gpick;
+    if (!checker_slot_groups(ck, ck->check_slot[e->check_ordinal], &sel, &nsel))
         for (size_t g = 0; g < ck->ngroups; g++)
             if (checker_lookalike(ck, c, ck->gname[g]) >= 0)
                 ck->gpick[nsel++] = (uint32_t)g;
-        sel = ck->gpick;
-    }
     if (!nsel)
         return;
     size_t n;
