@@ -37,6 +37,10 @@ static void list_slots(lineage_checker *ck)
             return;
         total += ni->nhits;
     }
+    /* Starts are 32-bit: a set of thousands of patterns that all match a
+     * dump of a million names takes the per-group tests instead. */
+    if (total > UINT32_MAX)
+        return;
     if (total > ck->slot_groups_cap) {
         free(ck->slot_groups);
         ck->slot_groups = xmalloc(total * sizeof *ck->slot_groups);
