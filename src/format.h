@@ -3,7 +3,8 @@
  * A format sniffs the first bytes of (decoded) input and, when chosen,
  * turns a source into dumps one at a time. To add a format: write
  * src/<name>_parse.c defining a `const format format_<name>`, and list it
- * in formats[] in reader.c. */
+ * in formats[] in reader.c. A format read line by line keeps its dumps in
+ * a `listing` (listing.h) and loops with format_next_by_lines. */
 #ifndef LINEAGE_FORMAT_H
 #define LINEAGE_FORMAT_H
 

@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 
@@ -29,62 +30,41 @@ typedef enum section {
 } section;
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;         /* dump being built, or NULL */
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     int cur_has_header;        /* cur saw a DUMP_HEADER line */
     int cur_has_content;       /* cur saw anything past its opening line */
-    unsigned ndumps;
     section sec;
     const char *sec_name;      /* in cur's arena */
     uint64_t processors_expected;
     int bits_hint;             /* from "----- 64 bit ..." before a header */
-    unsigned long pending_prose; /* prose since cur's last content line */
-    unsigned long prose;       /* prose outside every dump */
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
-                     ln->text, ln->len, "%s", msg);
+    listing_warn(&p->ls, ln, col, msg);
 }
 
 /* ---- dumps ------------------------------------------------------------- */
 
 static lineage_dump *finish_dump(format_parser *p)
 {
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
     p->sec = SEC_NONE;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
-    if (d)
-        dump_finish(d);
-    return d;
+    return listing_finish_dump(&p->ls);
 }
 
 static void open_dump(format_parser *p, unsigned long line)
 {
-    p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "kd", 16);
-    p->cur->first_line = p->cur->last_line = line;
-    p->cur->bits = p->bits_hint;
+    listing_open_dump(&p->ls, line, "kd", 16)->bits = p->bits_hint;
     p->bits_hint = 0;
     p->cur_has_header = 0;
     p->cur_has_content = 0;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
 }
 
 /* A line that belongs to the current dump: prose seen since its last such
  * line was between its lines, so it is the dump's. */
 static void touch(format_parser *p, unsigned long line)
 {
-    p->cur->last_line = line;
-    p->cur->prose_lines += p->pending_prose;
-    p->pending_prose = 0;
+    listing_touch(&p->ls, line);
     p->cur_has_content = 1;
 }
 
@@ -264,7 +244,7 @@ static int parse_process(format_parser *p, const source_line *ln, size_t i, proc
 static void add_process(format_parser *p, const source_line *ln, size_t after_parent)
 {
     proc_fields f = {0};
-    if (!p->cur)
+    if (!p->ls.cur)
         open_dump(p, ln->number);
     touch(p, ln->number);
     if (!parse_process(p, ln, after_parent, &f))
@@ -281,7 +261,7 @@ static void add_process(format_parser *p, const source_line *ln, size_t after_pa
     else if (f.threads_known && !f.alive && f.threads > 0)
         warn(p, ln, 0, "'Parent-' marks a process with no live thread, but ActiveThreads is "
                        "not 0");
-    lineage_process *proc = dump_add_process(p->cur, ln->number);
+    lineage_process *proc = dump_add_process(p->ls.cur, ln->number);
     if (!proc) {
         warn(p, ln, 0, "too many processes in one dump; the rest of the dump is ignored");
         return;
@@ -290,7 +270,7 @@ static void add_process(format_parser *p, const source_line *ln, size_t after_pa
     proc->ppid = f.ppid;
     proc->alive = f.alive;
     proc->threads = f.threads_known ? f.threads : LINEAGE_UNKNOWN;
-    proc->name = lineage_session_intern(p->session, f.name, f.name_len);
+    proc->name = lineage_session_intern(p->ls.session, f.name, f.name_len);
 }
 
 /* ---- header lines ------------------------------------------------------ */
@@ -311,10 +291,10 @@ static void start_section(format_parser *p, const source_line *ln, const char *s
     size_t nlen = len - 1;
     int is_header = (nlen == 13 && (memcmp(s, "DUMP_HEADER32", 13) == 0 ||
                                     memcmp(s, "DUMP_HEADER64", 13) == 0));
-    if (!p->cur)
+    if (!p->ls.cur)
         open_dump(p, ln->number);
     touch(p, ln->number);
-    lineage_dump *d = p->cur;
+    lineage_dump *d = p->ls.cur;
     p->sec = SEC_FIELDS;
     p->sec_name = arena_strndup(d->mem, s, nlen);
     if (is_header) {
@@ -352,7 +332,7 @@ static void add_field(format_parser *p, const source_line *ln, const char *s, si
         return;
     }
     touch(p, ln->number);
-    if (!dump_add_field(p->cur, p->sec_name, s, name_len, v, ln->number))
+    if (!dump_add_field(p->ls.cur, p->sec_name, s, name_len, v, ln->number))
         warn(p, ln, 0, "too many header fields; field ignored");
 }
 
@@ -363,7 +343,7 @@ static int processor_block_line(format_parser *p, const source_line *ln, const c
     size_t i = 0;
     if (!scan_literal(s, len, &i, "KiProcessorBlock at"))
         return 0;
-    if (!p->cur)
+    if (!p->ls.cur)
         open_dump(p, ln->number);
     scan_skip_space(s, len, &i);
     uint64_t v;
@@ -372,8 +352,8 @@ static int processor_block_line(format_parser *p, const source_line *ln, const c
         return 1;
     }
     touch(p, ln->number);
-    p->cur->has_processor_block = 1;
-    p->cur->processor_block = v;
+    p->ls.cur->has_processor_block = 1;
+    p->ls.cur->processor_block = v;
     p->sec = SEC_NONE;
     return 1;
 }
@@ -389,13 +369,13 @@ static int processor_count_line(format_parser *p, const source_line *ln, const c
     scan_skip_space(s, len, &i);
     if (!scan_literal(s, len, &i, "KiProcessorBlock entries:"))
         return 0;
-    if (!p->cur)
+    if (!p->ls.cur)
         open_dump(p, ln->number);
     touch(p, ln->number);
     p->sec = SEC_PROCESSOR_LIST;
     p->processors_expected = n;
-    if (!p->cur->cpus && n < 0x100000)
-        p->cur->cpus = (unsigned)n;
+    if (!p->ls.cur->cpus && n < 0x100000)
+        p->ls.cur->cpus = (unsigned)n;
     return 1;
 }
 
@@ -411,14 +391,14 @@ static void processor_entries(format_parser *p, const source_line *ln, const cha
             p->sec = SEC_NONE;
             return;
         }
-        if (!dump_add_processor_entry(p->cur, v)) {
+        if (!dump_add_processor_entry(p->ls.cur, v)) {
             warn(p, ln, (size_t)(s - ln->text) + at, "too many KiProcessorBlock entries");
             p->sec = SEC_NONE;
             return;
         }
         scan_skip_space(s, len, &i);
     }
-    if (p->cur->nprocessor_entries >= p->processors_expected)
+    if (p->ls.cur->nprocessor_entries >= p->processors_expected)
         p->sec = SEC_NONE;
 }
 
@@ -476,7 +456,7 @@ static int section_allowed(const format_parser *p, const char *s, size_t len)
 {
     if (len == 14 && (memcmp(s, "DUMP_HEADER32:", 14) == 0 || memcmp(s, "DUMP_HEADER64:", 14) == 0))
         return 1;
-    return p->cur && p->cur->nprocs == 0 && p->cur->nelisions == 0;
+    return p->ls.cur && p->ls.cur->nprocs == 0 && p->ls.cur->nelisions == 0;
 }
 
 /* Whether a line starts a new dump, so the current one must end first. */
@@ -484,11 +464,11 @@ static int starts_new_dump(const format_parser *p, const char *s, size_t len)
 {
     if (is_dumpdebug(s, len))
         return 1;
-    if (!p->cur || len != 14 || !is_section_line(s, len))
+    if (!p->ls.cur || len != 14 || !is_section_line(s, len))
         return 0;
     if (memcmp(s, "DUMP_HEADER32:", 14) != 0 && memcmp(s, "DUMP_HEADER64:", 14) != 0)
         return 0;
-    return p->cur_has_header || p->cur->nprocs || p->cur->nelisions;
+    return p->cur_has_header || p->ls.cur->nprocs || p->ls.cur->nelisions;
 }
 
 /* Handles one line; returns a finished dump when the line started a new
@@ -528,26 +508,26 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         processor_entries(p, ln, s, len);
     } else if (p->sec == SEC_FIELDS) {
         add_field(p, ln, s, len);
-    } else if (is_elision(s, len) && p->cur) {
+    } else if (is_elision(s, len) && p->ls.cur) {
         touch(p, ln->number);
-        dump_add_elision(p->cur, ln->number);
+        dump_add_elision(p->ls.cur, ln->number);
     } else if (bits_line(s, len)) {
-        if (p->cur && !p->cur_has_header) {
-            p->cur->bits = bits_line(s, len);
+        if (p->ls.cur && !p->cur_has_header) {
+            p->ls.cur->bits = bits_line(s, len);
             touch(p, ln->number);
         } else {
             p->bits_hint = bits_line(s, len);
-            p->pending_prose++;
+            p->ls.pending_prose++;
         }
     } else {
-        p->pending_prose++;
+        p->ls.pending_prose++;
     }
     return done;
 }
 
 static lineage_status kd_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
 }
 
 /* ---- cutting a listing into pieces ------------------------------------ */
@@ -676,22 +656,20 @@ static int kd_sniff(const char *head, size_t len)
 static format_parser *kd_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
 static unsigned long kd_prose_lines(const format_parser *p)
 {
-    return p->prose + p->pending_prose;
+    return listing_prose_lines(&p->ls);
 }
 
 static void kd_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p);
 }
 

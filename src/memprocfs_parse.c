@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 #include "timestamp.h"
@@ -56,57 +57,36 @@ typedef enum mode {
 } mode;
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;
-    unsigned ndumps;
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     mode mode;
     int col_at[CC_COUNT]; /* field index of each column, or -1 */
     size_t ncols;
     csv_field fields[MAX_CSV_FIELDS];
-    unsigned long pending_prose;
-    unsigned long prose;
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
-                     ln->text, ln->len, "%s", msg);
+    listing_warn(&p->ls, ln, col, msg);
 }
 
 static void touch(format_parser *p, unsigned long line)
 {
-    p->cur->last_line = line;
-    p->cur->prose_lines += p->pending_prose;
-    p->pending_prose = 0;
+    listing_touch(&p->ls, line);
 }
 
 static lineage_dump *finish_dump(format_parser *p)
 {
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
-    if (d)
-        dump_finish(d);
-    return d;
+    return listing_finish_dump(&p->ls);
 }
 
 /* A header starts a dump; a second header after rows starts another. */
 static lineage_dump *start_table(format_parser *p, const source_line *ln, mode m)
 {
     lineage_dump *done = NULL;
-    if (p->cur && p->cur->nprocs)
+    if (p->ls.cur && p->ls.cur->nprocs)
         done = finish_dump(p);
-    if (!p->cur) {
-        p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "memprocfs", 10);
-        p->cur->first_line = ln->number;
-        p->prose += p->pending_prose;
-        p->pending_prose = 0;
-    }
+    if (!p->ls.cur)
+        listing_open_dump(&p->ls, ln->number, "memprocfs", 10);
     touch(p, ln->number);
     p->mode = m;
     return done;
@@ -119,14 +99,14 @@ static lineage_process *new_process(format_parser *p, const source_line *ln, uin
         warn(p, ln, 0, "image name longer than 4096 bytes; kept cut");
         name_len = LINEAGE_MAX_NAME_LENGTH;
     }
-    lineage_process *proc = dump_add_process(p->cur, ln->number);
+    lineage_process *proc = dump_add_process(p->ls.cur, ln->number);
     if (!proc) {
         warn(p, ln, 0, "too many processes in one dump; the rest of the dump is ignored");
         return NULL;
     }
     proc->pid = pid;
     proc->ppid = ppid;
-    proc->name = lineage_session_intern(p->session, name, name_len);
+    proc->name = lineage_session_intern(p->ls.session, name, name_len);
     return proc;
 }
 
@@ -229,7 +209,7 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     proc->exit_time = exit_time;
     proc->alive = !terminated && exit_time == LINEAGE_UNKNOWN;
     if (rlen)
-        proc->user = arena_strndup(p->cur->mem, user, rlen);
+        proc->user = arena_strndup(p->ls.cur->mem, user, rlen);
 }
 
 /* ---- process.csv ------------------------------------------------------- */
@@ -264,13 +244,13 @@ static char *csv_value(format_parser *p, int c, size_t n)
     int f = p->col_at[c];
     if (f < 0 || (size_t)f >= n)
         return NULL;
-    char *v = csv_field_dup(p->cur->mem, &p->fields[f], 0);
+    char *v = csv_field_dup(p->ls.cur->mem, &p->fields[f], 0);
     size_t len = strlen(v);
     const char *t = v;
     scan_trim(&t, &len);
     if (len == 0)
         return NULL;
-    return arena_strndup(p->cur->mem, t, len);
+    return arena_strndup(p->ls.cur->mem, t, len);
 }
 
 static int csv_number(format_parser *p, const source_line *ln, int c, size_t n, int hex,
@@ -337,7 +317,7 @@ static void csv_row(format_parser *p, const source_line *ln)
     }
     int nf = p->col_at[CC_SHORTNAME];
     csv_field *nfld = (size_t)nf < n ? &p->fields[nf] : NULL;
-    char *name = nfld ? csv_field_dup(p->cur->mem, nfld, 0) : NULL;
+    char *name = nfld ? csv_field_dup(p->ls.cur->mem, nfld, 0) : NULL;
     lineage_process *proc = new_process(p, ln, pid, ppid, name ? name : "", name ? strlen(name) : 0);
     if (!proc)
         return;
@@ -388,13 +368,13 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         csv_row(p, ln);
         return NULL;
     }
-    p->pending_prose++;
+    p->ls.pending_prose++;
     return NULL;
 }
 
 static lineage_status memprocfs_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */
@@ -421,22 +401,20 @@ static format_parser *memprocfs_open(lineage_session *session, source *src,
                                      lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
 static unsigned long memprocfs_prose_lines(const format_parser *p)
 {
-    return p->prose + p->pending_prose;
+    return listing_prose_lines(&p->ls);
 }
 
 static void memprocfs_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p);
 }
 

@@ -20,6 +20,7 @@
 #include "alloc.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 #include "timestamp.h"
@@ -52,11 +53,7 @@ typedef enum table_kind {
 } table_kind;
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;
-    unsigned ndumps;
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     table_kind table;
     int tree; /* pstree header */
     char header[512]; /* the header line, for reading names off the rule */
@@ -66,43 +63,27 @@ struct format_parser {
     column_kind grep_cols[MAX_COLUMNS];
     size_t ngrep;
     lineage_process *last; /* the row -v lines attach to */
-    unsigned long pending_prose;
-    unsigned long prose;
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
-                     ln->text, ln->len, "%s", msg);
+    listing_warn(&p->ls, ln, col, msg);
 }
 
 static void touch(format_parser *p, unsigned long line)
 {
-    p->cur->last_line = line;
-    p->cur->prose_lines += p->pending_prose;
-    p->pending_prose = 0;
+    listing_touch(&p->ls, line);
 }
 
 static lineage_dump *finish_dump(format_parser *p)
 {
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
     p->last = NULL;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
-    if (d)
-        dump_finish(d);
-    return d;
+    return listing_finish_dump(&p->ls);
 }
 
 static void open_dump(format_parser *p, unsigned long line)
 {
-    p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "vol2", 10);
-    p->cur->first_line = p->cur->last_line = line;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
+    listing_open_dump(&p->ls, line, "vol2", 10);
 }
 
 /* ---- headers ----------------------------------------------------------- */
@@ -334,7 +315,7 @@ static void add_row(format_parser *p, const source_line *ln, const row *r)
         warn(p, ln, (size_t)(r->name - ln->text), "image name longer than 4096 bytes; kept cut");
         name_len = LINEAGE_MAX_NAME_LENGTH;
     }
-    lineage_process *proc = dump_add_process(p->cur, ln->number);
+    lineage_process *proc = dump_add_process(p->ls.cur, ln->number);
     if (!proc) {
         warn(p, ln, 0, "too many processes in one dump; the rest of the dump is ignored");
         return;
@@ -349,7 +330,7 @@ static void add_row(format_parser *p, const source_line *ln, const row *r)
     /* An exit time, or no thread left (pstree has no exit column), means
      * the process has exited. */
     proc->alive = r->exit == LINEAGE_UNKNOWN && r->threads != 0;
-    proc->name = lineage_session_intern(p->session, r->name ? r->name : "", r->name ? name_len : 0);
+    proc->name = lineage_session_intern(p->ls.session, r->name ? r->name : "", r->name ? name_len : 0);
     p->last = proc;
 }
 
@@ -417,7 +398,7 @@ static int verbose_line(format_parser *p, const source_line *ln, const char *s, 
         touch(p, ln->number);
         if (vlen == 0 || is_unknown(v, vlen))
             return 1;
-        char *copy = arena_strndup(p->cur->mem, v, vlen);
+        char *copy = arena_strndup(p->ls.cur->mem, v, vlen);
         if (k == 1)
             p->last->command_line = copy;
         else if (k == 2 || !p->last->image_path)
@@ -432,9 +413,9 @@ static int verbose_line(format_parser *p, const source_line *ln, const char *s, 
 static lineage_dump *start_table(format_parser *p, const source_line *ln)
 {
     lineage_dump *done = NULL;
-    if (p->cur && p->cur->nprocs)
+    if (p->ls.cur && p->ls.cur->nprocs)
         done = finish_dump(p);
-    if (!p->cur)
+    if (!p->ls.cur)
         open_dump(p, ln->number);
     touch(p, ln->number);
     p->last = NULL;
@@ -486,13 +467,13 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         grep_row(p, ln, (size_t)(s - ln->text));
         return NULL;
     }
-    p->pending_prose++;
+    p->ls.pending_prose++;
     return NULL;
 }
 
 static lineage_status vol2_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */
@@ -523,22 +504,20 @@ static int vol2_sniff(const char *head, size_t len)
 static format_parser *vol2_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
 static unsigned long vol2_prose_lines(const format_parser *p)
 {
-    return p->prose + p->pending_prose;
+    return listing_prose_lines(&p->ls);
 }
 
 static void vol2_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p);
 }
 

@@ -21,16 +21,13 @@
 #include "csv.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 #include "vol3_row.h"
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;
-    unsigned ndumps;
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     int in_table;
     vol3_col cols[LINEAGE_MAX_CSV_COLUMNS];
     size_t ncols;
@@ -38,24 +35,16 @@ struct format_parser {
     char *value; /* unescaped cell, reused */
     size_t value_cap;
     unsigned long banner_line;
-    unsigned long prose;
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
-                     ln->text, ln->len, "%s", msg);
+    listing_warn(&p->ls, ln, col, msg);
 }
 
 static lineage_dump *finish_dump(format_parser *p)
 {
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
-    if (d)
-        dump_finish(d);
-    return d;
+    return listing_finish_dump(&p->ls);
 }
 
 static int starts_with(const char *s, size_t len, const char *lit)
@@ -140,14 +129,14 @@ static void read_row(format_parser *p, const source_line *ln, const char *s, siz
             vlen = csv_unescape(f, p->value, esc);
             v = p->value;
         }
-        const char *msg = vol3_row_set(&row, p->cur, p->cols[i], v, vlen);
+        const char *msg = vol3_row_set(&row, p->ls.cur, p->cols[i], v, vlen);
         if (msg) {
             warn(p, ln, offset + f->column, msg);
             if (p->cols[i] == VOL3_PID || p->cols[i] == VOL3_PPID)
                 return;
         }
     }
-    const char *msg = vol3_row_commit(&row, p->cur, ln->number);
+    const char *msg = vol3_row_commit(&row, p->ls.cur, ln->number);
     if (msg)
         warn(p, ln, 0, msg);
 }
@@ -163,7 +152,7 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         return NULL;
     }
     if (starts_with(s, len, "Volatility 3 Framework")) {
-        if (!p->cur)
+        if (!p->ls.cur)
             p->banner_line = ln->number;
         p->in_table = 0;
         return NULL;
@@ -171,31 +160,32 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (starts_with(s, len, "Progress:"))
         return NULL;
     if (is_header(s, len)) {
-        if (p->cur && p->cur->nprocs)
+        if (p->ls.cur && p->ls.cur->nprocs)
             done = finish_dump(p);
-        if (!p->cur) {
-            p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "vol3-csv", 10);
-            p->cur->first_line = p->banner_line ? p->banner_line : ln->number;
+        if (!p->ls.cur) {
+            lineage_dump *d = listing_open_dump(&p->ls, ln->number, "vol3-csv", 10);
+            if (p->banner_line)
+                d->first_line = p->banner_line;
             p->banner_line = 0;
         }
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         read_header(p, ln, s, len);
         return done;
     }
     if (p->in_table) {
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         read_row(p, ln, s, len);
-    } else if (p->cur) {
-        p->cur->prose_lines++;
+    } else if (p->ls.cur) {
+        p->ls.cur->prose_lines++;
     } else {
-        p->prose++;
+        p->ls.prose++;
     }
     return done;
 }
 
 static lineage_status csv_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
 }
 
 static int csv_sniff(const char *head, size_t len)
@@ -216,19 +206,20 @@ static int csv_sniff(const char *head, size_t len)
 static format_parser *csv_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
-static unsigned long csv_prose_lines(const format_parser *p) { return p->prose; }
+static unsigned long csv_prose_lines(const format_parser *p)
+{
+    return listing_prose_lines(&p->ls);
+}
 
 static void csv_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p->value);
     free(p);
 }

@@ -26,6 +26,7 @@
 #include "alloc.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 #include "vol3_row.h"
@@ -37,47 +38,35 @@ typedef enum mode {
 } mode;
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     int cur_has_info;
-    unsigned ndumps;
     mode mode;
     vol3_col *cols; /* column of each header cell */
     size_t ncols, cols_cap;
     int has_pid_col, has_ppid_col;
     unsigned long banner_line; /* a banner not yet part of a dump, or 0 */
-    unsigned long prose;
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *msg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln->number, (unsigned)col + 1,
-                     ln->text, ln->len, "%s", msg);
+    listing_warn(&p->ls, ln, col, msg);
 }
 
 static void apply_info_fields(lineage_dump *d);
 
 static lineage_dump *finish_dump(format_parser *p)
 {
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
     p->cur_has_info = 0;
-    if (d) {
-        apply_info_fields(d);
-        dump_finish(d);
-    }
-    return d;
+    if (p->ls.cur)
+        apply_info_fields(p->ls.cur);
+    return listing_finish_dump(&p->ls);
 }
 
 static void open_dump(format_parser *p, unsigned long line)
 {
-    p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "vol3", 10);
-    p->cur->first_line = p->banner_line ? p->banner_line : line;
-    p->cur->last_line = line;
+    lineage_dump *d = listing_open_dump(&p->ls, line, "vol3", 10);
+    if (p->banner_line)
+        d->first_line = p->banner_line;
     p->banner_line = 0;
 }
 
@@ -180,7 +169,7 @@ static int row_cell(void *ctx, size_t index, const char *cell, size_t len, size_
         }
     }
     vol3_col c = r->p->cols[index];
-    const char *msg = vol3_row_set(&r->row, r->p->cur, c, cell, len);
+    const char *msg = vol3_row_set(&r->row, r->p->ls.cur, c, cell, len);
     if (msg) {
         warn(r->p, r->ln, r->offset + col, msg);
         if (c == VOL3_PID || c == VOL3_PPID)
@@ -202,7 +191,7 @@ static void process_row(format_parser *p, const source_line *ln, const char *s, 
     each_cell(s, len, row_cell, &r);
     if (r.bad)
         return;
-    const char *msg = vol3_row_commit(&r.row, p->cur, ln->number);
+    const char *msg = vol3_row_commit(&r.row, p->ls.cur, ln->number);
     if (msg)
         warn(p, ln, 0, msg);
 }
@@ -229,14 +218,14 @@ static void info_row(format_parser *p, const source_line *ln, const char *s, siz
 {
     const char *tab = memchr(s, '\t', len);
     if (!tab) {
-        p->cur->prose_lines++;
+        p->ls.cur->prose_lines++;
         return;
     }
     const char *name = s, *val = tab + 1;
     size_t name_len = (size_t)(tab - s), val_len = len - name_len - 1;
     scan_trim(&name, &name_len);
     scan_trim(&val, &val_len);
-    lineage_dump *d = p->cur;
+    lineage_dump *d = p->ls.cur;
     uint64_t v;
 #define IS(lit) (name_len == sizeof lit - 1 && memcmp(name, lit, sizeof lit - 1) == 0)
     if (IS("NTBuildLab")) {
@@ -294,7 +283,7 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (len == 0)
         return NULL;
     if (is_banner(s, len)) {
-        if (!p->cur)
+        if (!p->ls.cur)
             p->banner_line = ln->number;
         p->mode = MODE_NONE;
         return NULL;
@@ -302,36 +291,36 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (is_progress(s, len))
         return NULL;
     if (is_process_header(s, len)) {
-        if (p->cur && p->cur->nprocs)
+        if (p->ls.cur && p->ls.cur->nprocs)
             done = finish_dump(p);
-        if (!p->cur)
+        if (!p->ls.cur)
             open_dump(p, ln->number);
         p->mode = MODE_PROCS;
         p->ncols = 0;
         each_cell(s, len, store_col, p);
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         return done;
     }
     if (is_info_header(s, len)) {
-        if (p->cur && p->cur_has_info)
+        if (p->ls.cur && p->cur_has_info)
             done = finish_dump(p);
-        if (!p->cur)
+        if (!p->ls.cur)
             open_dump(p, ln->number);
         p->cur_has_info = 1;
         p->mode = MODE_INFO;
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         return done;
     }
     if (p->mode == MODE_PROCS && memchr(s, '\t', len)) {
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         process_row(p, ln, s, len);
     } else if (p->mode == MODE_INFO) {
-        p->cur->last_line = ln->number;
+        p->ls.cur->last_line = ln->number;
         info_row(p, ln, s, len);
-    } else if (p->cur) {
-        p->cur->prose_lines++;
+    } else if (p->ls.cur) {
+        p->ls.cur->prose_lines++;
     } else {
-        p->prose++;
+        p->ls.prose++;
     }
     return done;
 }
@@ -340,16 +329,14 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
  * to report then. */
 static lineage_dump *finish_last(format_parser *p)
 {
-    if (p->cur && p->cur->nprocs == 0 && p->cur_has_info == 0) {
-        lineage_dump_free(p->cur);
-        p->cur = NULL;
-    }
+    if (p->ls.cur && p->ls.cur->nprocs == 0 && p->cur_has_info == 0)
+        listing_release(&p->ls);
     return finish_dump(p);
 }
 
 static lineage_status vol3_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_last,
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_last,
                                 out);
 }
 
@@ -378,19 +365,20 @@ static int vol3_sniff(const char *head, size_t len)
 static format_parser *vol3_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
-static unsigned long vol3_prose_lines(const format_parser *p) { return p->prose; }
+static unsigned long vol3_prose_lines(const format_parser *p)
+{
+    return listing_prose_lines(&p->ls);
+}
 
 static void vol3_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p->cols);
     free(p);
 }

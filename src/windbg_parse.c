@@ -29,6 +29,7 @@
 #include "alloc.h"
 #include "format.h"
 #include "limits.h"
+#include "listing.h"
 #include "model.h"
 #include "scan.h"
 
@@ -53,23 +54,16 @@ typedef struct block {
 } block;
 
 struct format_parser {
-    lineage_session *session;
-    source *src;
-    lineage_diag_list *reader_diags;
-    lineage_dump *cur;
-    unsigned ndumps;
+    listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     session_facts facts;
     block blk;
-    unsigned long pending_prose;
-    unsigned long prose;
-    int at_end;
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *fmt,
                  const char *arg)
 {
-    lineage_diag_list *diags = p->cur ? p->cur->diags : p->reader_diags;
-    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), ln ? ln->number : 0,
+    lineage_diag_list *diags = p->ls.cur ? p->ls.cur->diags : p->ls.reader_diags;
+    lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->ls.src), ln ? ln->number : 0,
                      ln ? (unsigned)col + 1 : 0, ln ? ln->text : NULL, ln ? ln->len : 0, fmt,
                      arg ? arg : "");
 }
@@ -95,18 +89,12 @@ static void apply_facts(lineage_dump *d, const session_facts *f)
 
 static void touch(format_parser *p, unsigned long line)
 {
-    p->cur->last_line = line;
-    p->cur->prose_lines += p->pending_prose;
-    p->pending_prose = 0;
+    listing_touch(&p->ls, line);
 }
 
 static void open_dump(format_parser *p, unsigned long line)
 {
-    p->cur = dump_new(p->session, source_name(p->src), ++p->ndumps, "windbg", 16);
-    p->cur->first_line = p->cur->last_line = line;
-    apply_facts(p->cur, &p->facts);
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
+    apply_facts(listing_open_dump(&p->ls, line, "windbg", 16), &p->facts);
 }
 
 static void commit_block(format_parser *p, const char *name, size_t name_len,
@@ -116,13 +104,7 @@ static lineage_dump *finish_dump(format_parser *p)
 {
     if (p->blk.open)
         commit_block(p, NULL, 0, NULL);
-    lineage_dump *d = p->cur;
-    p->cur = NULL;
-    p->prose += p->pending_prose;
-    p->pending_prose = 0;
-    if (d)
-        dump_finish(d);
-    return d;
+    return listing_finish_dump(&p->ls);
 }
 
 /* ---- PROCESS blocks ---------------------------------------------------- */
@@ -134,15 +116,15 @@ static void commit_block(format_parser *p, const char *name, size_t name_len,
 {
     block *b = &p->blk;
     b->open = 0;
-    lineage_diag_list *diags = p->cur->diags;
+    lineage_diag_list *diags = p->ls.cur->diags;
     if (!b->has_cid || !b->has_parent) {
-        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), b->line, 1, NULL, 0,
+        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->ls.src), b->line, 1, NULL, 0,
                          "PROCESS block has no %s; expected 'Cid: <hex>' and 'ParentCid: <hex>' "
                          "(process left out)", !b->has_cid ? "Cid" : "ParentCid");
         return;
     }
     if (!name) {
-        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), b->line, 1, NULL, 0,
+        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->ls.src), b->line, 1, NULL, 0,
                          "PROCESS block ended without an 'Image:' line; image name left empty");
         name = "";
         name_len = 0;
@@ -151,9 +133,9 @@ static void commit_block(format_parser *p, const char *name, size_t name_len,
         warn(p, image_line, 0, "image name longer than 4096 bytes; kept cut%s", NULL);
         name_len = LINEAGE_MAX_NAME_LENGTH;
     }
-    lineage_process *proc = dump_add_process(p->cur, b->line);
+    lineage_process *proc = dump_add_process(p->ls.cur, b->line);
     if (!proc) {
-        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->src), b->line, 1, NULL, 0,
+        lineage_diag_add(diags, LINEAGE_WARNING, source_name(p->ls.src), b->line, 1, NULL, 0,
                          "too many processes in one dump; the rest of the dump is ignored");
         return;
     }
@@ -161,7 +143,7 @@ static void commit_block(format_parser *p, const char *name, size_t name_len,
     proc->ppid = b->parent;
     proc->eprocess = b->eprocess;
     proc->session = b->session;
-    proc->name = lineage_session_intern(p->session, name, name_len);
+    proc->name = lineage_session_intern(p->ls.session, name, name_len);
 }
 
 /* Reads "Key: value" pairs from s[i...]; returns whether any key was seen.
@@ -253,8 +235,8 @@ static void process_line(format_parser *p, const source_line *ln, size_t at)
     if (scan_hex(ln->text, ln->len, &i, &v, 1) == SCAN_OK &&
         (i >= ln->len || scan_is_space(ln->text[i]))) {
         b->eprocess = v;
-        if (!p->cur->bits && p->facts.arch == LINEAGE_ARCH_UNKNOWN)
-            p->cur->bits = (i - addr_at) > 8 ? 64 : 32;
+        if (!p->ls.cur->bits && p->facts.arch == LINEAGE_ARCH_UNKNOWN)
+            p->ls.cur->bits = (i - addr_at) > 8 ? 64 : 32;
     } else {
         warn(p, ln, addr_at, "expected the hexadecimal EPROCESS address after 'PROCESS'%s", NULL);
         while (i < ln->len && !scan_is_space(ln->text[i]))
@@ -479,27 +461,27 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (command || is_active_banner(s, len)) {
         /* A command starts a new dump; the banner that follows a command
          * belongs to the dump the command opened. */
-        if (p->cur && (command || p->cur->nprocs || p->blk.open))
+        if (p->ls.cur && (command || p->ls.cur->nprocs || p->blk.open))
             done = finish_dump(p);
-        if (!p->cur)
+        if (!p->ls.cur)
             open_dump(p, ln->number);
         touch(p, ln->number);
         return done;
     }
     if (banner_line(p, s, len)) {
-        if (p->cur)
+        if (p->ls.cur)
             done = finish_dump(p);
         return done;
     }
     if (built_by_line(p, s, len) || bugcheck_line(p, ln, s, len)) {
-        if (p->cur) {
-            apply_facts(p->cur, &p->facts);
+        if (p->ls.cur) {
+            apply_facts(p->ls.cur, &p->facts);
             touch(p, ln->number);
         }
         return NULL;
     }
     if (is_process_line(s, len)) {
-        if (!p->cur)
+        if (!p->ls.cur)
             open_dump(p, ln->number);
         process_line(p, ln, at);
         return NULL;
@@ -508,13 +490,13 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         touch(p, ln->number);
         return NULL;
     }
-    p->pending_prose++;
+    p->ls.pending_prose++;
     return NULL;
 }
 
 static lineage_status windbg_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->src, p->reader_diags, &p->at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */
@@ -549,22 +531,20 @@ static int windbg_sniff(const char *head, size_t len)
 static format_parser *windbg_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
-    p->session = session;
-    p->src = src;
-    p->reader_diags = diags;
+    listing_init(&p->ls, session, src, diags);
     return p;
 }
 
 static unsigned long windbg_prose_lines(const format_parser *p)
 {
-    return p->prose + p->pending_prose;
+    return listing_prose_lines(&p->ls);
 }
 
 static void windbg_close(format_parser *p)
 {
     if (!p)
         return;
-    lineage_dump_free(p->cur);
+    listing_release(&p->ls);
     free(p);
 }
 
