@@ -72,16 +72,16 @@ const input_format *format_find(const char *name);
 /* The format whose sniffer is most sure of `head`, or NULL. */
 const input_format *format_detect(const char *head, size_t len);
 
-/* The loop every line-oriented parser shares: feeds each line to `line`
- * until it hands back a finished dump (which the line itself started the
- * next of); at the end of the input, or on a read error (then
- * LINEAGE_E_IO), hands back what `finish` returns for the last dump.
- * *at_end is the parser's flag, set once the input is exhausted; later
- * calls only call `finish` (which then has nothing and returns NULL). */
+/* The loop every line-oriented parser shares: feeds each line of ls's
+ * source to `line` until it hands back a finished dump (which the line
+ * itself started the next of); at the end of the input, or on a read
+ * error (then LINEAGE_E_IO), hands back what `finish` returns for the
+ * last dump. Once the input is exhausted (ls->at_end), later calls only
+ * call `finish` (which then has nothing and returns NULL). */
+struct listing;
 typedef lineage_dump *(*format_line_fn)(format_parser *parser, const source_line *line);
 typedef lineage_dump *(*format_finish_fn)(format_parser *parser);
-lineage_status format_next_by_lines(format_parser *parser, source *src,
-                                    lineage_diag_list *diags, int *at_end,
+lineage_status format_next_by_lines(format_parser *parser, struct listing *ls,
                                     format_line_fn line, format_finish_fn finish,
                                     lineage_dump **out);
 

@@ -1,17 +1,16 @@
 /* The line loop shared by every line-oriented input format. */
 #include "format.h"
+#include "listing.h"
 
-lineage_status format_next_by_lines(format_parser *parser, source *src,
-                                    lineage_diag_list *diags, int *at_end,
-                                    format_line_fn line, format_finish_fn finish,
-                                    lineage_dump **out)
+lineage_status format_next_by_lines(format_parser *parser, listing *ls, format_line_fn line,
+                                    format_finish_fn finish, lineage_dump **out)
 {
     *out = NULL;
-    while (!*at_end) {
+    while (!ls->at_end) {
         source_line ln;
-        int r = source_next_line(src, &ln, diags);
+        int r = source_next_line(ls->src, &ln, ls->reader_diags);
         if (r <= 0) {
-            *at_end = 1;
+            ls->at_end = 1;
             *out = finish(parser);
             return r < 0 ? LINEAGE_E_IO : LINEAGE_OK;
         }

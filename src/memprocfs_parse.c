@@ -374,7 +374,7 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
 
 static lineage_status memprocfs_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, &p->ls, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */

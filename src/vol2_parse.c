@@ -330,7 +330,8 @@ static void add_row(format_parser *p, const source_line *ln, const row *r)
     /* An exit time, or no thread left (pstree has no exit column), means
      * the process has exited. */
     proc->alive = r->exit == LINEAGE_UNKNOWN && r->threads != 0;
-    proc->name = lineage_session_intern(p->ls.session, r->name ? r->name : "", r->name ? name_len : 0);
+    proc->name =
+        lineage_session_intern(p->ls.session, r->name ? r->name : "", r->name ? name_len : 0);
     p->last = proc;
 }
 
@@ -473,7 +474,7 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
 
 static lineage_status vol2_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_dump, out);
+    return format_next_by_lines(p, &p->ls, handle_line, finish_dump, out);
 }
 
 /* ---- format glue ------------------------------------------------------- */

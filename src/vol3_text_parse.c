@@ -336,8 +336,7 @@ static lineage_dump *finish_last(format_parser *p)
 
 static lineage_status vol3_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, p->ls.src, p->ls.reader_diags, &p->ls.at_end, handle_line, finish_last,
-                                out);
+    return format_next_by_lines(p, &p->ls, handle_line, finish_last, out);
 }
 
 /* ---- format glue -------------------------------------------------------- */
