@@ -121,12 +121,21 @@ char *lineage_findings_render_text_flags(const lineage_findings *list, const lin
             counts[lineage_finding_get_level(f)]++;
         }
     }
+    /* Every dump gets this line, so no printf. */
     strbuf_puts(&sb, "findings:");
-    for (int l = LINEAGE_LEVEL_COUNT - 1; l >= 0; l--)
-        strbuf_printf(&sb, " %zu %s%s", counts[l], lineage_level_name((lineage_level)l),
-                      l ? "," : "");
-    if (suppressed)
-        strbuf_printf(&sb, "; %zu suppressed", suppressed);
+    for (int l = LINEAGE_LEVEL_COUNT - 1; l >= 0; l--) {
+        strbuf_putc(&sb, ' ');
+        strbuf_add_u64(&sb, counts[l]);
+        strbuf_putc(&sb, ' ');
+        strbuf_puts(&sb, lineage_level_name((lineage_level)l));
+        if (l)
+            strbuf_putc(&sb, ',');
+    }
+    if (suppressed) {
+        strbuf_puts(&sb, "; ");
+        strbuf_add_u64(&sb, suppressed);
+        strbuf_puts(&sb, " suppressed");
+    }
     strbuf_putc(&sb, '\n');
     free(v);
     return strbuf_detach(&sb);

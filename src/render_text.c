@@ -35,36 +35,63 @@ static void describe_os(strbuf *sb, const lineage_dump *d)
         return;
     }
     int known = lineage_os_from_build(d->build, &os);
-    if (!os.product)
+    if (!os.product) {
         strbuf_puts(sb, "unknown OS");
-    else if (known && os.release[0])
-        strbuf_printf(sb, "%s %s", os.product, os.release);
-    else
+    } else {
         strbuf_puts(sb, os.product);
-    strbuf_printf(sb, " build %u", d->build);
+        if (known && os.release[0]) {
+            strbuf_putc(sb, ' ');
+            strbuf_puts(sb, os.release);
+        }
+    }
+    strbuf_puts(sb, " build ");
+    strbuf_add_u64(sb, d->build);
 }
 
+/* ", N thing" or ", N things". */
+static void add_count(strbuf *sb, uint64_t n, const char *one, const char *many)
+{
+    strbuf_puts(sb, ", ");
+    strbuf_add_u64(sb, n);
+    strbuf_putc(sb, ' ');
+    strbuf_puts(sb, n == 1 ? one : many);
+}
+
+/* Written without printf: check prints one for every dump, and a fleet
+ * has tens of thousands. */
 char *lineage_dump_describe(const lineage_dump *d)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_add_escaped(&sb, d->source, strlen(d->source));
-    strbuf_printf(&sb, " #%u (lines %lu-%lu): ", d->index, d->first_line, d->last_line);
+    strbuf_puts(&sb, " #");
+    strbuf_add_u64(&sb, d->index);
+    strbuf_puts(&sb, " (lines ");
+    strbuf_add_u64(&sb, d->first_line);
+    strbuf_putc(&sb, '-');
+    strbuf_add_u64(&sb, d->last_line);
+    strbuf_puts(&sb, "): ");
     describe_os(&sb, d);
-    strbuf_printf(&sb, ", %s", lineage_arch_name(d->arch));
+    strbuf_puts(&sb, ", ");
+    strbuf_puts(&sb, lineage_arch_name(d->arch));
     if (d->cpus)
-        strbuf_printf(&sb, ", %u CPU%s", d->cpus, d->cpus == 1 ? "" : "s");
+        add_count(&sb, d->cpus, "CPU", "CPUs");
     if (d->has_bugcheck) {
         const char *name = lineage_bugcheck_name(d->bugcheck);
-        strbuf_printf(&sb, ", bugcheck 0x%llX", (unsigned long long)d->bugcheck);
-        if (name)
-            strbuf_printf(&sb, " %s", name);
+        strbuf_puts(&sb, ", bugcheck 0x");
+        strbuf_add_hex_upper(&sb, d->bugcheck);
+        if (name) {
+            strbuf_putc(&sb, ' ');
+            strbuf_puts(&sb, name);
+        }
     }
-    strbuf_printf(&sb, ", %zu process%s", d->nprocs, d->nprocs == 1 ? "" : "es");
-    if (d->nelisions)
-        strbuf_printf(&sb, ", partial (%zu elision%s)", d->nelisions,
-                      d->nelisions == 1 ? "" : "s");
-    else
+    add_count(&sb, d->nprocs, "process", "processes");
+    if (d->nelisions) {
+        strbuf_puts(&sb, ", partial (");
+        strbuf_add_u64(&sb, d->nelisions);
+        strbuf_puts(&sb, d->nelisions == 1 ? " elision)" : " elisions)");
+    } else {
         strbuf_puts(&sb, ", complete");
+    }
     return strbuf_detach(&sb);
 }
 

@@ -52,15 +52,25 @@ void strbuf_add_u64(strbuf *sb, uint64_t v)
 
 static const char hex_digits[] = "0123456789abcdef";
 
-void strbuf_add_hex(strbuf *sb, uint64_t v)
+static void add_hex(strbuf *sb, uint64_t v, const char *digits)
 {
     char buf[16];
     size_t i = sizeof buf;
     do {
-        buf[--i] = hex_digits[v & 0xf];
+        buf[--i] = digits[v & 0xf];
         v >>= 4;
     } while (v);
     strbuf_add(sb, buf + i, sizeof buf - i);
+}
+
+void strbuf_add_hex(strbuf *sb, uint64_t v)
+{
+    add_hex(sb, v, hex_digits);
+}
+
+void strbuf_add_hex_upper(strbuf *sb, uint64_t v)
+{
+    add_hex(sb, v, "0123456789ABCDEF");
 }
 
 void strbuf_pad(strbuf *sb, char c, size_t n)

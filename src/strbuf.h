@@ -46,8 +46,10 @@ static inline void strbuf_putc(strbuf *sb, char c)
 }
 /* Appends v in decimal, as printf's "%llu" would. */
 void strbuf_add_u64(strbuf *sb, uint64_t v);
-/* Appends v in lowercase hexadecimal without a prefix, as "%llx" would. */
+/* Appends v in hexadecimal without a prefix, as "%llx" would, or "%llX"
+ * for strbuf_add_hex_upper. */
 void strbuf_add_hex(strbuf *sb, uint64_t v);
+void strbuf_add_hex_upper(strbuf *sb, uint64_t v);
 /* Appends n copies of c. */
 void strbuf_pad(strbuf *sb, char c, size_t n);
 void strbuf_printf(strbuf *sb, const char *fmt, ...)
