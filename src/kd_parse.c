@@ -145,14 +145,6 @@ static int parse_threads(format_parser *p, const source_line *ln, size_t *i, pro
     return 1;
 }
 
-/* 1 + the value of each hexadecimal digit; 0 for any other byte. */
-static const unsigned char digit_value[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-    ['8'] = 9, ['9'] = 10,
-    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
 /* Up to `max` digits of base 16 (or 10) at *i, ending at `stop`; 0 when
  * there is no digit, too many, or another character follows. */
 static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, unsigned base,
@@ -161,7 +153,7 @@ static int fast_number(const char *s, size_t len, size_t *i, uint64_t *out, unsi
     size_t j = *i, lim = len - j > max ? j + max : len;
     uint64_t v = 0;
     for (; j < lim; j++) {
-        unsigned d = digit_value[(unsigned char)s[j]] - 1u; /* UINT_MAX: not a digit */
+        unsigned d = scan_digit_value[(unsigned char)s[j]] - 1u; /* UINT_MAX: not a digit */
         if (d >= base)
             break;
         v = v * base + d;

@@ -3,16 +3,12 @@
 
 #include <string.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+const unsigned char scan_digit_value[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 scan_result scan_hex(const char *s, size_t len, size_t *pos, uint64_t *out, int allow_backtick)
 {
@@ -24,7 +20,7 @@ scan_result scan_hex(const char *s, size_t len, size_t *pos, uint64_t *out, int 
     size_t digits = 0;
     int overflow = 0;
     for (; i < len; i++) {
-        int d = hex_value(s[i]);
+        int d = (int)scan_digit_value[(unsigned char)s[i]] - 1;
         if (d < 0) {
             /* A backtick only between digits. */
             if (allow_backtick && s[i] == '`' && digits && i + 1 < len && scan_is_hex(s[i + 1]))

@@ -19,6 +19,10 @@ scan_result scan_hex(const char *s, size_t len, size_t *pos, uint64_t *out, int 
 /* Decimal digits at s[*pos...]. */
 scan_result scan_dec(const char *s, size_t len, size_t *pos, uint64_t *out);
 
+/* 1 + the value of each hexadecimal digit (either case); 0 for any other
+ * byte. A lookup instead of three range tests, for the number loops. */
+extern const unsigned char scan_digit_value[256];
+
 static inline int scan_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
