@@ -74,11 +74,9 @@ struct lineage_checker {
     uint32_t *hit_buf;      /* nslots, for checker_resolve_name */
 
     /* Per dump, reused: processes grouped by name. */
-    const lineage_name **gname;
-    unsigned char **gvec;
     uint32_t *gstart; /* group g is members[gstart[g] .. gstart[g + 1]) */
     uint32_t *gfill;
-    uint32_t *gid;       /* the name's id */
+    uint32_t *gid;       /* its name's id: names[gid[g]] (checker_group_name) */
     unsigned char *gsel; /* zero but inside checker_pick */
     uint32_t *gpick;     /* the groups a condition walks, ascending */
     size_t ngroups, groups_cap;
@@ -139,6 +137,12 @@ static inline const lineage_name *checker_subject(const rule_pattern *rp,
 }
 
 /* ---- checker_group.c: one dump ---- */
+
+/* What the checker knows about the name of group g of the dump. */
+static inline const name_info *checker_group_name(const lineage_checker *ck, size_t g)
+{
+    return &ck->names[ck->gid[g]];
+}
 
 /* Groups the dump's processes by name (and parents and children when the
  * set has conditions on them) and lists the groups by slot. */

@@ -14,8 +14,6 @@
 static void grow_groups(lineage_checker *ck)
 {
     size_t cap = ck->groups_cap ? ck->groups_cap * 2 : 64;
-    ck->gname = xrealloc(ck->gname, cap * sizeof *ck->gname);
-    ck->gvec = xrealloc(ck->gvec, cap * sizeof *ck->gvec);
     ck->gstart = xrealloc(ck->gstart, (cap + 1) * sizeof *ck->gstart);
     ck->gfill = xrealloc(ck->gfill, cap * sizeof *ck->gfill);
     ck->gid = xrealloc(ck->gid, cap * sizeof *ck->gid);
@@ -32,7 +30,7 @@ static void list_slots(lineage_checker *ck)
     ck->slots_ok = 0;
     size_t total = 0;
     for (size_t g = 0; g < ck->ngroups; g++) {
-        const name_info *ni = &ck->names[ck->gid[g]];
+        const name_info *ni = checker_group_name(ck, g);
         if (ni->slots_state != SLOTS_KNOWN)
             return;
         total += ni->nhits;
@@ -49,7 +47,7 @@ static void list_slots(lineage_checker *ck)
     uint32_t *start = ck->slot_start;
     memset(start, 0, (ck->nslots + 1) * sizeof *start);
     for (size_t g = 0; g < ck->ngroups; g++) {
-        const name_info *ni = &ck->names[ck->gid[g]];
+        const name_info *ni = checker_group_name(ck, g);
         for (uint32_t h = 0; h < ni->nhits; h++)
             start[ni->hits[h] + 1]++;
     }
@@ -57,7 +55,7 @@ static void list_slots(lineage_checker *ck)
         start[k + 1] += start[k];
     /* Placing moves each start to the next one's; shifted back after. */
     for (size_t g = 0; g < ck->ngroups; g++) {
-        const name_info *ni = &ck->names[ck->gid[g]];
+        const name_info *ni = checker_group_name(ck, g);
         for (uint32_t h = 0; h < ni->nhits; h++)
             ck->slot_groups[start[ni->hits[h]]++] = (uint32_t)g;
     }
@@ -140,8 +138,6 @@ void checker_group_dump(lineage_checker *ck, const lineage_dump *d)
                     grow_groups(ck);
                 ni->stamp = ck->stamp;
                 ni->group = (uint32_t)ck->ngroups;
-                ck->gname[ck->ngroups] = name;
-                ck->gvec[ck->ngroups] = ni->v;
                 ck->gid[ck->ngroups] = id;
                 ck->gfill[ck->ngroups] = 0;
                 ck->ngroups++;
@@ -389,8 +385,6 @@ void checker_sessions(lineage_checker *ck, const lineage_dump *d)
 
 void checker_group_free(lineage_checker *ck)
 {
-    free(ck->gname);
-    free(ck->gvec);
     free(ck->gstart);
     free(ck->gfill);
     free(ck->gid);

@@ -109,8 +109,8 @@ static int match_proc(eval *e, const lineage_rule *r, const rule_pattern *rp,
     lineage_checker *ck = e->ck;
     size_t i = p->index;
     if (i < e->dump->nprocs && e->dump->procs[i] == p) {
-        uint32_t g = ck->pgroup[i];
-        return match_vec(e, r, rp, ck->gname[g], ck->gvec[g]);
+        const name_info *ni = checker_group_name(ck, ck->pgroup[i]);
+        return match_vec(e, r, rp, ni->name, ni->v);
     }
     uint32_t id = checker_name_id(ck, p->name);
     return match_vec(e, r, rp, p->name, ck->names[id].v);
@@ -178,9 +178,11 @@ static const uint32_t *pick_matching(eval *e, const lineage_rule *r, const rule_
     size_t nsel = 0;
     const uint32_t *sel = ck->gpick;
     if (!checker_slot_groups(ck, ck->pattern_slot[rp->index], &sel, &nsel))
-        for (size_t g = 0; g < ck->ngroups; g++)
-            if (match_vec(e, r, rp, ck->gname[g], ck->gvec[g]))
+        for (size_t g = 0; g < ck->ngroups; g++) {
+            const name_info *ni = checker_group_name(ck, g);
+            if (match_vec(e, r, rp, ni->name, ni->v))
                 ck->gpick[nsel++] = (uint32_t)g;
+        }
     return checker_pick(ck, sel, nsel, e->dump->nprocs, count);
 }
 
@@ -237,7 +239,7 @@ static void check_lookalike(eval *e, const lineage_rule *r, const rule_check *c)
     const uint32_t *sel = ck->gpick;
     if (!checker_slot_groups(ck, ck->check_slot[e->check_ordinal], &sel, &nsel))
         for (size_t g = 0; g < ck->ngroups; g++)
-            if (checker_lookalike(ck, c, ck->gname[g]) >= 0)
+            if (checker_lookalike(ck, c, checker_group_name(ck, g)->name) >= 0)
                 ck->gpick[nsel++] = (uint32_t)g;
     if (!nsel)
         return;
@@ -271,8 +273,8 @@ static void check_parent(eval *e, const lineage_rule *r, const rule_check *c,
             p = d->procs[pick[k]];
             ok = match_proc(e, r, c->other, p->parent);
         } else {
-            uint32_t g = ck->pgroup[up];
-            ok = match_vec(e, r, c->other, ck->gname[g], ck->gvec[g]);
+            const name_info *ni = checker_group_name(ck, ck->pgroup[up]);
+            ok = match_vec(e, r, c->other, ni->name, ni->v);
         }
         if (!ok)
             add_finding(e, r, p ? p : d->procs[pick[k]], c->expected);
@@ -288,8 +290,8 @@ static void check_children(eval *e, const lineage_rule *r, const rule_check *c,
     int forbid = c->kind == CHECK_CHILDREN_FORBID;
     for (size_t k = 0; k < n; k++)
         for (uint32_t j = ck->kstart[pick[k]]; j < ck->kstart[pick[k] + 1]; j++) {
-            uint32_t g = ck->pgroup[ck->kids[j]];
-            if (match_vec(e, r, c->other, ck->gname[g], ck->gvec[g]) == forbid)
+            const name_info *ni = checker_group_name(ck, ck->pgroup[ck->kids[j]]);
+            if (match_vec(e, r, c->other, ni->name, ni->v) == forbid)
                 add_finding(e, r, d->procs[ck->kids[j]], c->expected);
         }
 }
