@@ -22,6 +22,8 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t count, size_t size)
 {
+    if (size && count > SIZE_MAX / size)
+        out_of_memory(SIZE_MAX);
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         out_of_memory(count * size);

@@ -84,11 +84,9 @@ static uint64_t *matrix_cells(const lineage_matrix *m, lineage_profile **all_out
     lineage_profile *all = lineage_profile_new(m->session);
     for (size_t i = 0; i < m->n; i++)
         lineage_profile_merge(all, m->cols[i].profile);
-    size_t nrows = all->edges.n;
-    size_t ncells = nrows * m->n;
-    if (m->n && ncells / m->n != nrows)
-        ncells = (size_t)-1; /* xcalloc reports it */
-    uint64_t *cells = xcalloc(ncells ? ncells : 1, sizeof *cells);
+    /* xcalloc reports a product that does not fit; a row of n counts
+     * does (the n columns are in memory). */
+    uint64_t *cells = xcalloc(all->edges.n, m->n * sizeof *cells);
     for (size_t col = 0; col < m->n; col++) {
         const fact_set *edges = &m->cols[col].profile->edges;
         for (size_t e = 0; e < edges->n; e++) {
@@ -192,8 +190,7 @@ size_t matrix_table(const lineage_matrix *m, matrix_row **rows, uint64_t **count
     size_t *order = fact_order(&all->edges);
     size_t nrows = all->edges.n, k = 0;
     matrix_row *out = xcalloc(nrows ? nrows : 1, sizeof *out);
-    size_t ncells = nrows * m->n;
-    uint64_t *cells = xcalloc(ncells ? ncells : 1, sizeof *cells);
+    uint64_t *cells = xcalloc(nrows, m->n * sizeof *cells);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < nrows; r++) {
             const profile_fact *f = &all->edges.items[order[r]];
