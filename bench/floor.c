@@ -303,6 +303,7 @@ int main(int argc, char **argv)
         return 2;
     }
     names_rehash(&nm);
+    nm.pool = grow(NULL, &nm.pool_cap, 4096, 1); /* never NULL, even for an empty name */
     int status = 0;
     for (int i = 1; i < argc; i++)
         if (read_file(argv[i], buf, &d, &nm, &c) < 0)

@@ -4,8 +4,8 @@
 # the text by awk and the orphans those of `lineage tree` (the processes
 # right under an [absent parent] node); on a hand-made listing, CRLF, a
 # last line without a newline, a self-parent, PPID 0, other lines, a line
-# longer than its block and two files give the exact counts; a missing
-# file is an error.
+# longer than its block, two files and an empty first name give the
+# exact counts; a missing file is an error.
 # usage: test-floor.sh LINEAGE-GEN LINEAGE-FLOOR LINEAGE
 set -u
 gen=$1
@@ -50,6 +50,7 @@ orphans=$(echo "$got" | sed 's/.*processes, \([0-9]*\) orphans.*/\1/')
     printf 'Parent+: 0x0004--->\tChild: 0x0068\tActiveThreads->0002\tsmss.exe  \r\n'
     printf 'Parent-: 0x0200--->\tChild: 0x0230\tActiveThreads->0000\tcsrss.exe\r\n'
     printf 'Parent+: 0x0230--->\tChild: 0x0230\tActiveThreads->0001\tself.exe\r\n'
+    printf 'Parent+: 0x0004--->\tChild: 0x0070\tActiveThreads->0001\t\r\n'
     printf 'Parent+: 0x0004 --->\tChild: 0x0300\tActiveThreads->0001\tnot canonical\n'
     printf 'prose between the lines\n'
     printf 'DUMP_HEADER64:\n'
@@ -59,10 +60,17 @@ awk 'BEGIN { printf "Parent+: 0x0004--->\tChild: 0x0008\tActiveThreads->0001\t"
              for (i = 0; i < 1100000; i++) printf "x"; printf "\n" }' >"$tmp/h2.txt"
 printf 'Parent+: 0x0008--->\tChild: 0x000c\tActiveThreads->0001\tlast.exe' >>"$tmp/h2.txt"
 got=$("$floor" "$tmp/h1.txt" "$tmp/h2.txt") || fail "lineage-floor exited $? on the hand-made files"
-# h1: dump 1 holds System, smss.exe, csrss.exe (orphan), self.exe; dump 2
-# smss.exe (orphan). h2: its long line is skipped; last.exe is an orphan.
-want="3 dumps, 6 processes, 3 orphans, 5 names"
+# h1: dump 1 holds System, smss.exe, csrss.exe (orphan), self.exe and a
+# process with an empty name; dump 2 smss.exe (orphan). h2: its long line
+# is skipped; last.exe is an orphan.
+want="3 dumps, 7 processes, 3 orphans, 6 names"
 [ "$got" = "$want" ] || fail "hand-made listing: got '$got', expected '$want'"
+
+# A first name that is empty: nothing interned yet.
+printf 'Parent+: 0x0004--->\tChild: 0x0008\tActiveThreads->0001\t\n' >"$tmp/h3.txt"
+got=$("$floor" "$tmp/h3.txt") || fail "lineage-floor exited $? on an empty first name"
+want="1 dumps, 1 processes, 1 orphans, 1 names"
+[ "$got" = "$want" ] || fail "empty first name: got '$got', expected '$want'"
 
 "$floor" "$tmp/missing.txt" >"$tmp/out" 2>"$tmp/err"
 rc=$?
