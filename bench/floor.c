@@ -52,7 +52,7 @@ typedef struct {
 typedef struct {
     process *procs;
     size_t count, cap;
-    uint64_t *index; /* PID table: PID + 1, 0 for empty */
+    uint64_t *index; /* PID table: PID + 1, 0 for empty (so PID 2^64-1 is never found) */
     size_t nindex;
 } dump;
 
