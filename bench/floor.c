@@ -180,24 +180,26 @@ static void finish_dump(dump *d, counts *c)
     d->count = 0;
 }
 
-static unsigned digit(unsigned c, unsigned base)
+/* Each byte's value as a hex digit, 16 for bytes that are none: one load
+ * and one compare a digit, in base 16 or 10. Set once by main. */
+static unsigned char digit_value[256];
+
+static void digits_init(void)
 {
-    unsigned d = c - '0';
-    if (d > 9 && base == 16) {
-        d = (c | 0x20) - 'a';
-        d = d < 6 ? d + 10 : 99;
-    }
-    return d;
+    memset(digit_value, 16, sizeof digit_value);
+    for (int d = 0; d < 10; d++)
+        digit_value['0' + d] = (unsigned char)d;
+    for (int d = 0; d < 6; d++)
+        digit_value['a' + d] = digit_value['A' + d] = (unsigned char)(10 + d);
 }
 
 /* Digits of base 16 or 10 from *s up to `stop`; 0 when there are none, too
- * many, or something else ends them. Always called with a constant base. */
-static inline int number(const char **s, const char *end, unsigned base, char stop,
-                         uint64_t *out)
+ * many, or something else ends them. */
+static int number(const char **s, const char *end, unsigned base, char stop, uint64_t *out)
 {
     const char *p = *s, *lim = end - p > 16 ? p + 16 : end;
     uint64_t v = 0;
-    for (unsigned d; p < lim && (d = digit((unsigned char)*p, base)) < base; p++)
+    for (unsigned d; p < lim && (d = digit_value[(unsigned char)*p]) < base; p++)
         v = v * base + d;
     if (p == *s || p >= end || *p != stop)
         return 0;
@@ -302,6 +304,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "lineage-floor: out of memory\n");
         return 2;
     }
+    digits_init();
     names_rehash(&nm);
     nm.pool = grow(NULL, &nm.pool_cap, 4096, 1); /* never NULL, even for an empty name */
     int status = 0;
