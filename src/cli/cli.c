@@ -238,6 +238,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
             return EXIT_USAGE;
         }
     }
+    cli_term_settle();
     *positional = pos;
     *npositional = npos;
     return EXIT_CLEAN;

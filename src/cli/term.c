@@ -53,10 +53,8 @@ int cli_term_option(const char *name, size_t len, int is_short, const char *valu
     return 1;
 }
 
-int cli_color_stdout(void)
+static int color_auto(void)
 {
-    if (settings.color != CLI_COLOR_AUTO)
-        return settings.color == CLI_COLOR_ALWAYS;
     const char *no = getenv("NO_COLOR");
     if (no && no[0])
         return 0;
@@ -64,6 +62,19 @@ int cli_color_stdout(void)
     if (term && strcmp(term, "dumb") == 0)
         return 0;
     return isatty(STDOUT_FILENO);
+}
+
+void cli_term_settle(void)
+{
+    if (settings.color == CLI_COLOR_AUTO)
+        settings.color = color_auto() ? CLI_COLOR_ALWAYS : CLI_COLOR_NEVER;
+}
+
+int cli_color_stdout(void)
+{
+    if (settings.color != CLI_COLOR_AUTO)
+        return settings.color == CLI_COLOR_ALWAYS;
+    return color_auto();
 }
 
 int cli_verbosity(void)
