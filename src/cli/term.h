@@ -21,10 +21,9 @@ typedef enum cli_color_mode {
  * value is wrong. */
 int cli_term_option(const char *name, size_t len, int is_short, const char *value);
 
-/* Decides --color=auto once the command line is parsed (cli_parse calls
- * it), before any output or worker thread: asked for every dump, the
- * terminal check was a system call each time (51,640 on a 1 GiB listing
- * of 300-process dumps). */
+/* Decides --color=auto once, when the command line is parsed (cli_parse
+ * calls it), before any output or worker thread, so that asking for every
+ * dump costs no system call. */
 void cli_term_settle(void);
 /* Whether to colour what goes to stdout: --color=always, or auto with
  * stdout a terminal, NO_COLOR unset or empty and TERM not "dumb". */
