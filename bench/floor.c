@@ -6,9 +6,10 @@
  * ActiveThreads->DEC\tNAME") at fixed places, interns the name, and at
  * the end of each dump looks every process's parent up by PID and counts
  * the orphans (a parent PID that is not 0 and not listed: a process that
- * is its own parent is listed). Nothing else: no header, no diagnostics, no tree, no rules, no
- * output per dump. A check cannot be faster than this on one thread, so
- * its time says what a target stated as a fraction of `wc -l` asks for.
+ * is its own parent is listed). Nothing else: no header, no diagnostics,
+ * no tree, no rules, no output per dump. A check cannot be faster than
+ * this on one thread, so its time says what a target stated as a fraction
+ * of `wc -l` asks for.
  *
  * Not a reader of listings: any other line, a header included, is skipped
  * unread, and a dump ends at "kd> .dumpdebug" or a "DUMP_HEADER" line. The
@@ -56,6 +57,16 @@ typedef struct {
     size_t nindex;
 } dump;
 
+/* p itself, or exits with a message when it is NULL. */
+static void *got(void *p)
+{
+    if (!p) {
+        fprintf(stderr, "lineage-floor: out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -63,23 +74,14 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
-    void *q = realloc(p, n * size);
-    if (!q) {
-        fprintf(stderr, "lineage-floor: out of memory\n");
-        exit(2);
-    }
+    p = got(realloc(p, n * size));
     *cap = n;
-    return q;
+    return p;
 }
 
 static void *zeroed(size_t n, size_t size)
 {
-    void *p = calloc(n, size);
-    if (!p) {
-        fprintf(stderr, "lineage-floor: out of memory\n");
-        exit(2);
-    }
-    return p;
+    return got(calloc(n, size));
 }
 
 /* Eight bytes at a time; the last word may overlap the one before it. */
@@ -261,6 +263,7 @@ static int read_file(const char *path, char *buf, dump *d, names *nm, counts *c)
         if (r < 0) {
             fprintf(stderr, "lineage-floor: %s: %s\n", path, strerror(errno));
             close(fd);
+            d->count = 0; /* a dump cut short is not counted, nor carried into the next file */
             return -1;
         }
         const char *p = buf, *end = buf + have + (size_t)r, *nl;
@@ -296,14 +299,10 @@ int main(int argc, char **argv)
                 "process line, intern its name, look up each parent. Prints the counts.\n");
         return argc < 2 ? 2 : 0;
     }
-    char *buf = malloc(BLOCK);
+    char *buf = got(malloc(BLOCK));
     names nm = {0};
     dump d = {0};
     counts c = {0};
-    if (!buf) {
-        fprintf(stderr, "lineage-floor: out of memory\n");
-        return 2;
-    }
     digits_init();
     names_rehash(&nm);
     nm.pool = grow(NULL, &nm.pool_cap, 4096, 1); /* never NULL, even for an empty name */

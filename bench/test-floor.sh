@@ -5,7 +5,7 @@
 # right under an [absent parent] node); on a hand-made listing, CRLF, a
 # last line without a newline, a self-parent, PPID 0, other lines, a line
 # longer than its block, two files and an empty first name give the
-# exact counts; a missing file is an error.
+# exact counts; a missing file or a directory is an error.
 # usage: test-floor.sh LINEAGE-GEN LINEAGE-FLOOR LINEAGE
 set -u
 gen=$1
@@ -17,17 +17,38 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-"$gen" --seed 5 --processes 3000 --dumps 4 --elide 10 -o "$tmp/g.txt" || fail "lineage-gen exited $?"
-# PIDs as hex strings without leading zeros ("" is PID 0).
+"$gen" --seed 5 --processes 3000 --dumps 4 --elide 10 -o "$tmp/g.txt" ||
+    fail "lineage-gen exited $?"
+# PIDs as hex strings without leading zeros ("" is PID 0); a parent is
+# missing when it is not PID 0 and not listed in the dump.
 expected=$(awk '
-    function finish() { if (n) { dumps++; procs += n; for (i = 1; i <= n; i++)
-                           if (pp[i] != "" && pp[i] != p[i] && !(pp[i] in seen)) orphans++ }
-                        n = 0; delete seen }
+    function finish() {
+        if (n) {
+            dumps++
+            procs += n
+            for (i = 1; i <= n; i++)
+                if (pp[i] != "" && !(pp[i] in seen))
+                    orphans++
+        }
+        n = 0
+        split("", seen)
+    }
     /^kd> \.dumpdebug/ || /^DUMP_HEADER/ { finish() }
-    /^Parent[+-]: 0x/ { split($0, f, "\t"); sub(/^Parent[+-]: 0x/, "", f[1]); sub(/--->$/, "", f[1])
-                        sub(/^Child: 0x/, "", f[2]); sub(/^0+/, "", f[1]); sub(/^0+/, "", f[2]); n++; pp[n] = f[1]; p[n] = f[2]; seen[f[2]] = 1
-                        name = f[4]; sub(/\r$/, "", name); if (!(name in names)) { names[name] = 1; nn++ } }
-    END { finish(); printf "%d dumps, %d processes, %d orphans, %d names\n", dumps, procs, orphans, nn }
+    /^Parent[+-]: 0x/ {
+        split($0, f, "\t")
+        sub(/^Parent[+-]: 0x0*/, "", f[1])
+        sub(/--->$/, "", f[1])
+        sub(/^Child: 0x0*/, "", f[2])
+        pp[++n] = f[1]
+        seen[f[2]] = 1
+        name = f[4]
+        sub(/\r$/, "", name)
+        if (!(name in names)) { names[name] = 1; nn++ }
+    }
+    END {
+        finish()
+        printf "%d dumps, %d processes, %d orphans, %d names\n", dumps, procs, orphans, nn
+    }
 ' "$tmp/g.txt")
 got=$("$floor" "$tmp/g.txt") || fail "lineage-floor exited $?"
 [ "$got" = "$expected" ] || fail "generated listing: got '$got', awk counted '$expected'"
@@ -77,6 +98,14 @@ rc=$?
 [ "$rc" = 2 ] || fail "a missing file: exit $rc, expected 2"
 grep -q "^lineage-floor: $tmp/missing.txt: No such file or directory$" "$tmp/err" ||
     fail "a missing file: unexpected message '$(cat "$tmp/err")'"
+
+# A file that cannot be read (a directory) is an error; the others still count.
+got=$("$floor" "$tmp" "$tmp/h3.txt" 2>"$tmp/err")
+rc=$?
+[ "$rc" = 2 ] || fail "a directory: exit $rc, expected 2"
+[ "$got" = "1 dumps, 1 processes, 1 orphans, 1 names" ] || fail "a directory: got '$got'"
+grep -q "^lineage-floor: $tmp: Is a directory$" "$tmp/err" ||
+    fail "a directory: unexpected message '$(cat "$tmp/err")'"
 
 [ "$fails" = 0 ] && echo "lineage-floor: all checks passed"
 [ "$fails" = 0 ]

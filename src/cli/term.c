@@ -1,7 +1,8 @@
 /* Terminal-facing settings every subcommand shares. They are parsed from
- * the command line once, before any output, and only read afterwards: the
- * one piece of process-wide state in the tool, kept here so the option
- * tables of the subcommands need not repeat them. */
+ * the command line once (--color=auto decided then), before any output,
+ * and only read afterwards: the one piece of process-wide state in the
+ * tool, kept here so the option tables of the subcommands need not repeat
+ * them. */
 #define _POSIX_C_SOURCE 200809L
 #include "term.h"
 
