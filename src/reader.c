@@ -144,14 +144,24 @@ lineage_status lineage_reader_open_memory(lineage_session *session, const char *
 }
 
 lineage_status lineage_reader_open_piece(lineage_session *session, const lineage_splitter *sp,
-                                         const char *data, size_t len, unsigned long first_line,
+                                         const lineage_piece *piece, unsigned long first_line,
                                          lineage_reader **out)
 {
-    if (!session || !sp || (!data && len) || !out)
+    if (!session || !sp || !piece || (!piece->streamed && !piece->data && piece->len) || !out)
         return LINEAGE_E_ARG;
     lineage_reader *r = reader_alloc(session);
     *out = r;
-    r->src = source_open_piece(splitter_path(sp), data ? data : "", len, first_line);
+    if (piece->streamed) {
+        uint64_t skip = piece->offset == 0 ? splitter_bom(sp) : 0;
+        r->src = source_open_range(splitter_path(sp), piece->offset + skip,
+                                   piece->length > skip ? piece->length - skip : 0, first_line,
+                                   r->diags);
+        if (!r->src)
+            return LINEAGE_E_IO;
+    } else {
+        r->src = source_open_piece(splitter_path(sp), piece->data ? piece->data : "", piece->len,
+                                   first_line);
+    }
     r->fmt = splitter_format(sp);
     r->parser = r->fmt->open(r->session, r->src, r->diags);
     return LINEAGE_OK;

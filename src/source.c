@@ -15,6 +15,7 @@
 struct source {
     char *name;
     int fd;               /* -1 for memory sources */
+    uint64_t fd_left;     /* bytes the source may still read from fd */
     const char *mem;      /* memory sources: the whole input */
     size_t mem_len, mem_pos;
     int zero_copy;        /* memory + UTF-8: lines point into mem */
@@ -38,6 +39,7 @@ static source *source_alloc(const char *name)
     source *s = xcalloc(1, sizeof *s);
     s->name = xstrdup(name);
     s->fd = -1;
+    s->fd_left = UINT64_MAX;
     return s;
 }
 
@@ -64,6 +66,27 @@ source *source_open_piece(const char *name, const char *data, size_t len,
     s->zero_copy = 1;
     s->rd = data;
     s->end = len;
+    s->line = first_line ? first_line - 1 : 0;
+    return s;
+}
+
+source *source_open_range(const char *path, uint64_t offset, uint64_t length,
+                          unsigned long first_line, lineage_diag_list *diags)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+        lineage_diag_add(diags, LINEAGE_ERROR, path, first_line, 0, NULL, 0,
+                         "cannot open again: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    source *s = source_alloc(path);
+    s->fd = fd;
+    s->fd_left = length;
+    /* The encoding was settled over the start of the whole file. */
+    s->detected = 1;
+    s->enc = SOURCE_UTF8;
     s->line = first_line ? first_line - 1 : 0;
     return s;
 }
@@ -105,10 +128,13 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
         s->raw_bytes += n;
         return (ssize_t)n;
     }
+    if (n > s->fd_left)
+        n = (size_t)s->fd_left;
     for (;;) {
-        ssize_t r = read(s->fd, dst, n);
+        ssize_t r = n ? read(s->fd, dst, n) : 0;
         if (r >= 0) {
             s->raw_bytes += (uint64_t)r;
+            s->fd_left -= (uint64_t)r;
             return r;
         }
         if (errno == EINTR)

@@ -10,7 +10,14 @@
  * counts the piece's newlines and counts the dumps a reader of the piece
  * will give; the bytes are then parsed where they are. So each byte is
  * read once and walked once before it is parsed, and the splitter itself
- * holds no position: any thread may read any piece whose start it knows. */
+ * holds no position: any thread may read any piece whose start it knows.
+ *
+ * A piece with no cut within the hold limit (one dump longer than that)
+ * is not kept: the walk lets go of the lines it has fed and reads on to
+ * the cut, holding only an unfinished line, and the piece's reader reads
+ * it again from the file. Memory then stays bounded by the limit, not by
+ * the dump's text; such a piece is read twice, which costs a few percent
+ * of parsing it. */
 #include <lineage/splitter.h>
 
 #include <errno.h>
@@ -37,8 +44,13 @@ struct lineage_splitter {
     int fd;
     const input_format *fmt;
     uint64_t size, piece_bytes;
+    uint64_t hold_limit; /* a piece's walk keeps no more than this (see the header) */
     size_t bom;         /* length of the UTF-8 byte-order mark, if any */
 };
+
+/* The default hold limit: a few pieces, and at least this much. */
+#define HOLD_PIECES 8u
+#define HOLD_AT_LEAST (8u << 20)
 
 /* Up to `want` bytes at `off` into dst; fewer only at the end of the file
  * (or when it shrank). -1 on a read error, with errno set. */
@@ -95,6 +107,9 @@ lineage_splitter *lineage_splitter_open(const char *path, const char *format,
     sp->fd = fd;
     sp->size = (uint64_t)st.st_size;
     sp->piece_bytes = piece_bytes;
+    sp->hold_limit = piece_bytes > UINT64_MAX / HOLD_PIECES ? UINT64_MAX : piece_bytes * HOLD_PIECES;
+    if (sp->hold_limit < HOLD_AT_LEAST)
+        sp->hold_limit = HOLD_AT_LEAST;
     if (!choose_format(sp, format)) {
         lineage_splitter_free(sp);
         return NULL;
@@ -128,6 +143,52 @@ static const char *last_newline(const char *p, size_t n)
     return NULL;
 }
 
+/* The walk of one piece: what read_piece keeps between the blocks it reads. */
+typedef struct walk {
+    char **buf;
+    uint64_t origin;   /* offset in the piece of (*buf)[0]: > 0 once bytes were let go */
+    size_t have;       /* bytes at *buf */
+    size_t fed;        /* bytes before this in *buf have been fed to find_cut */
+    int held;          /* every byte of the piece is still at *buf */
+    int long_line;     /* not held: inside a line over LINEAGE_MAX_LINE_LENGTH */
+    format_cut_state st;
+} walk;
+
+/* Lets go of the bytes fed so far, once the piece is past the splitter's
+ * hold limit; an unfinished line is kept unless it is already too long
+ * for any reader to keep, which find_cut would skip whole. */
+static void let_go(walk *w)
+{
+    w->held = 0;
+    if (w->fed > 0)
+        memmove(*w->buf, *w->buf + w->fed, w->have - w->fed);
+    w->origin += w->fed;
+    w->have -= w->fed;
+    w->fed = 0;
+    if (w->have > LINEAGE_MAX_LINE_LENGTH) {
+        w->origin += w->have;
+        w->have = 0;
+        w->long_line = 1;
+    }
+}
+
+/* After `got` new bytes at `from` while inside an over-long line: skips to
+ * its newline, counting it as find_cut counts a line it skips. Returns 0
+ * when the line goes on past the new bytes (they are let go). */
+static int skip_long_line(walk *w, size_t from, size_t got)
+{
+    const char *nl = memchr(*w->buf + from, '\n', got);
+    if (!nl) {
+        w->origin += w->have;
+        w->have = 0;
+        return 0;
+    }
+    w->st.lines++;
+    w->fed = (size_t)(nl - *w->buf) + 1;
+    w->long_line = 0;
+    return 1;
+}
+
 lineage_status lineage_splitter_read_piece(const lineage_splitter *sp, uint64_t offset,
                                            char **buf, size_t *cap, lineage_piece *piece,
                                            lineage_diag_list *diags)
@@ -146,61 +207,81 @@ lineage_status lineage_splitter_read_piece(const lineage_splitter *sp, uint64_t 
      * encoding the splitter decided over the start of the whole file. */
     size_t skip = offset == 0 ? sp->bom : 0;
     uint64_t target = sp->piece_bytes; /* the cut is the first at or after it */
-    format_cut_state st;
-    memset(&st, 0, sizeof st);
-    size_t have = 0;  /* bytes at *buf, from offset */
-    size_t fed = skip; /* bytes before it have been fed to find_cut */
-    size_t cut = 0;    /* where the piece ends, once found */
-    int found = 0, eof = 0;
+    walk w = {.buf = buf, .fed = skip, .held = 1};
+    uint64_t cut = 0; /* where the piece ends, once found */
+    int found = 0;
     while (!found) {
-        uint64_t left = sp->size - offset - have;
-        uint64_t want64 = have == 0 ? target + SPLIT_CHUNK : SPLIT_CHUNK;
+        uint64_t done = w.origin + w.have, left = sp->size - offset - done;
+        if (done > 0 && (!w.held || done >= sp->hold_limit))
+            let_go(&w);
+        /* While held, no further than the limit; then blocks of at most
+         * the limit (small limits read small). At least a byte, and at
+         * first the byte-order mark and a byte. */
+        uint64_t want64 = done == 0 ? target + SPLIT_CHUNK : SPLIT_CHUNK;
+        uint64_t room = w.held ? sp->hold_limit - done : sp->hold_limit;
+        uint64_t least = done == 0 ? skip + 1 : 1;
+        if (room < least)
+            room = least;
+        if (want64 > room)
+            want64 = room;
         if (want64 > left)
             want64 = left;
-        if (want64 > SIZE_MAX - have)
+        if (want64 > SIZE_MAX - w.have)
             return LINEAGE_E_NOMEM;
-        size_t want = (size_t)want64;
-        if (!reserve(buf, cap, have + want))
+        size_t want = (size_t)want64, from = w.have;
+        if (!reserve(buf, cap, w.have + want))
             return LINEAGE_E_NOMEM;
-        ssize_t got = read_at(sp->fd, *buf + have, want, offset + have);
+        ssize_t got = read_at(sp->fd, *buf + w.have, want, offset + done);
         if (got < 0) {
             lineage_diag_add(diags, LINEAGE_ERROR, sp->path, 0, 0, NULL, 0, "read error: %s",
                              strerror(errno));
             return LINEAGE_E_IO;
         }
-        eof = (size_t)got < want || want64 == left;
+        int eof = (size_t)got < want || want64 == left;
+        w.have += (size_t)got;
+        if (w.long_line && !skip_long_line(&w, from, (size_t)got)) {
+            if (eof)
+                break;
+            continue;
+        }
         /* Bytes from `fed` up to the new ones hold no newline (all
          * complete lines have been fed), so the last newline is new. */
-        const char *nl = last_newline(*buf + have, (size_t)got);
-        have += (size_t)got;
-        size_t complete = eof ? have : nl ? (size_t)(nl - *buf) + 1 : fed;
-        while (fed < complete) {
-            size_t at = fed + sp->fmt->find_cut(&st, *buf + fed, complete - fed);
+        const char *nl = last_newline(*buf + from, (size_t)got);
+        size_t complete = eof ? w.have : nl && nl >= *buf + w.fed ? (size_t)(nl - *buf) + 1 : w.fed;
+        while (w.fed < complete) {
+            size_t at = w.fed + sp->fmt->find_cut(&w.st, *buf + w.fed, complete - w.fed);
             if (at == complete) {
-                fed = complete;
-            } else if (at >= target) {
-                cut = at;
+                w.fed = complete;
+            } else if (w.origin + at >= target) {
+                cut = w.origin + at;
                 found = 1;
                 break;
             } else {
                 /* A cut before the target: the scan starts again there. */
-                memset(&st.scan, 0, sizeof st.scan);
-                fed = at;
+                memset(&w.st.scan, 0, sizeof w.st.scan);
+                w.fed = at;
             }
         }
-        if (!found && eof) {
-            cut = have;
+        if (!found && eof)
             break;
-        }
     }
-    piece->length = cut;
+    piece->length = found ? cut : w.origin + w.have;
     piece->last = !found;
-    piece->lines = (unsigned long)st.lines;
-    piece->dumps = (unsigned long)st.dumps;
-    piece->dumps_known = !st.dumps_unsure;
-    piece->data = *buf + skip;
-    piece->len = cut > skip ? cut - skip : 0;
+    piece->lines = (unsigned long)w.st.lines;
+    piece->dumps = (unsigned long)w.st.dumps;
+    piece->dumps_known = !w.st.dumps_unsure;
+    piece->streamed = !w.held;
+    if (w.held) {
+        piece->data = *buf + skip;
+        piece->len = piece->length > skip ? (size_t)piece->length - skip : 0;
+    }
     return LINEAGE_OK;
+}
+
+void lineage_splitter_set_hold_limit(lineage_splitter *sp, uint64_t bytes)
+{
+    if (sp)
+        sp->hold_limit = bytes;
 }
 
 const char *lineage_splitter_get_format(const lineage_splitter *sp)
@@ -221,3 +302,4 @@ void lineage_splitter_free(lineage_splitter *sp)
 
 const char *splitter_path(const lineage_splitter *sp) { return sp->path; }
 const input_format *splitter_format(const lineage_splitter *sp) { return sp->fmt; }
+size_t splitter_bom(const lineage_splitter *sp) { return sp->bom; }

@@ -48,13 +48,16 @@ LINEAGE_API lineage_status lineage_reader_open_memory(lineage_session *session,
                                                       lineage_reader **out);
 
 /** A reader over one piece of a file cut by `splitter` (which must
- * outlive the reader), in the splitter's format: the `len` bytes at `data`
- * that lineage_splitter_read_piece gave (kept alive by the caller until
- * the reader is freed), with lines numbered from `first_line`. Its dumps
- * are numbered from 1 within the piece. */
+ * outlive the reader), in the splitter's format, as
+ * lineage_splitter_read_piece described it in `piece`: the piece's bytes
+ * in memory (piece->data, kept alive by the caller until the reader is
+ * freed), or, for a streamed piece, its range of the file, read from the
+ * file as the reader goes. Lines are numbered from `first_line`; dumps
+ * from 1 within the piece. LINEAGE_E_IO (and a reader holding the
+ * diagnostic) when a streamed piece's file cannot be opened again. */
 LINEAGE_API lineage_status lineage_reader_open_piece(lineage_session *session,
                                                      const lineage_splitter *splitter,
-                                                     const char *data, size_t len,
+                                                     const lineage_piece *piece,
                                                      unsigned long first_line,
                                                      lineage_reader **out);
 

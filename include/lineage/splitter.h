@@ -27,13 +27,19 @@
  *   do {
  *       if (lineage_splitter_read_piece(sp, at, &buf, &cap, &piece, diags) != LINEAGE_OK)
  *           ... report diags; piece is the rest of the file, marked last ...
- *       lineage_reader_open_piece(session, sp, piece.data, piece.len, line, &reader);
+ *       lineage_reader_open_piece(session, sp, &piece, line, &reader);
  *       ... read its dumps (numbering each ++dumps), free the reader ...
  *       at += piece.length;
  *       line += piece.lines;
  *   } while (!piece.last);
  *   free(buf);
  *   lineage_splitter_free(sp);
+ *
+ * A piece longer than the splitter's hold limit (a dump longer than that,
+ * with no cut in it) is not kept in memory: lineage_splitter_read_piece
+ * reads through it to find its end and marks it `streamed`, and
+ * lineage_reader_open_piece reads it from the file. So a file that is one
+ * giant dump costs the dump, not the dump and its text.
  *
  * Only formats whose dumps have an unambiguous start are cut (the kd
  * listing); only regular files of UTF-8 text. */
@@ -61,13 +67,17 @@ typedef struct lineage_piece {
                                   piece's first line + lines */
     int dumps_known;         /**< `dumps` is certain; when 0, count the dumps the reader gives */
     unsigned long dumps;     /**< when dumps_known, the dumps a reader of the piece gives */
-    const char *data;        /**< what to open the piece's reader on: in the caller's
+    int streamed;            /**< longer than the hold limit: not in memory (data NULL,
+                                  len 0); its reader reads it from the file */
+    const char *data;        /**< the piece's bytes, unless streamed: in the caller's
                                   buffer, valid until the buffer is used again or freed */
     size_t len;              /**< bytes at data (without the file's byte-order mark) */
 } lineage_piece;
 
 /** A splitter over `path` in pieces of at least `piece_bytes` (each piece
- * then runs on to the next cut), or NULL when the file should be read
+ * then runs on to the next cut), holding at most 8 × piece_bytes and at
+ * least 8 MiB of a piece in memory (see lineage_splitter_set_hold_limit),
+ * or NULL when the file should be read
  * whole: it cannot be opened or is not a regular file (the reader reports
  * why), it is shorter than two pieces, it is not UTF-8, or its format (the
  * one named by `format`, or the detected one) cannot be cut. */
@@ -80,7 +90,9 @@ LINEAGE_API lineage_splitter *lineage_splitter_open(const char *path, const char
  * reuse it for later pieces; the caller frees it), and describes it in
  * *piece. The piece runs from `offset` to the first cut at least
  * piece_bytes after it, or to the end of the file; finding that cut
- * reads a little past it. Safe to call from several threads at once
+ * reads a little past it. A piece longer than the hold limit is read
+ * through without being kept (*buf then holds no more than the limit and
+ * the longest line) and comes back marked `streamed`, without data. Safe to call from several threads at once
  * (each with a buffer of its own). Returns LINEAGE_E_IO (with an error in
  * diags) on a read error, LINEAGE_E_NOMEM when memory runs out,
  * LINEAGE_E_ARG for NULL arguments or an offset past the end. On any
@@ -90,6 +102,14 @@ LINEAGE_API lineage_status lineage_splitter_read_piece(const lineage_splitter *s
                                                        uint64_t offset, char **buf,
                                                        size_t *cap, lineage_piece *piece,
                                                        lineage_diag_list *diags);
+
+/** Sets how much of a piece read_piece keeps in memory while it looks for
+ * the piece's end: once a piece's walk has read `bytes` without finding
+ * it, the piece is read through without being kept and comes back
+ * `streamed`. 0 streams every piece longer than the first block read (its
+ * target length and 64 KiB); UINT64_MAX keeps every piece whole. Set it
+ * before reading pieces. NULL is a no-op. */
+LINEAGE_API void lineage_splitter_set_hold_limit(lineage_splitter *splitter, uint64_t bytes);
 
 /** The format the pieces are read in ("kd"). */
 LINEAGE_API const char *lineage_splitter_get_format(const lineage_splitter *splitter);

@@ -511,8 +511,7 @@ static int read_piece(pool *p, int i, lineage_session *session, void *ctx, FILE 
     int status = EXIT_CLEAN;
     long base = dumps_before_now(p, i);
     if (st == LINEAGE_OK)
-        st = lineage_reader_open_piece(session, sp, u->range.data, u->range.len, u->first_line,
-                                       &r);
+        st = lineage_reader_open_piece(session, sp, &u->range, u->first_line, &r);
     lineage_dump *d = NULL;
     while (r && st == LINEAGE_OK && (st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
         if (base >= 0) {

@@ -16,10 +16,17 @@
  * dumps are numbered from those counts when known, so a wrong one would
  * also show as a difference).
  *
- * Input: one or two bytes choose the piece size, the rest is the file.
- * A first byte below 0x80 gives 1 + that byte (1..128 bytes, so that
- * small files are cut many times); otherwise the low four bits of the
- * first byte and the whole second byte give 1..4096. The file is written
+ * Pieces whose end the splitter cannot see within its hold limit are
+ * streamed (read again from the file by their reader, so they carry no
+ * data); exactly those, as must_stream works out from the file.
+ *
+ * Input: one or two bytes choose the piece size and the hold limit, the
+ * rest is the file. A first byte below 0x80 gives pieces of 1 + that byte
+ * (1..128 bytes, so that small files are cut many times) and, when it is
+ * odd, a hold limit of half of it (0..63), else none; otherwise the low
+ * four bits of the first byte and the whole second byte give 1..4096, and
+ * bits 4-6 of the first byte a hold limit of (that - 1) * 512 bytes, or
+ * none when they are 0. The file is written
  * to a temporary file under $TMPDIR (or /tmp) and removed afterwards. A
  * difference calls abort() with both texts on stderr. */
 #include <errno.h>
@@ -73,18 +80,37 @@ static char *read_whole(const char *path, const char **format)
     return strbuf_detach(&sb);
 }
 
+/* Whether the splitter must have streamed the piece [at, end): it holds
+ * the first max(hold, BOM + 1) bytes of a piece it reads, and streams one
+ * whose end it cannot see within them (the end of the file, or the end of
+ * the line at which the next piece starts, its newline included). */
+static int must_stream(const uint8_t *file, size_t len, uint64_t at, uint64_t end,
+                       uint64_t hold, size_t bom)
+{
+    if (hold == UINT64_MAX)
+        return 0;
+    uint64_t reach = end;
+    if (end < len) {
+        const uint8_t *nl = memchr(file + end, '\n', len - end);
+        reach = nl ? (uint64_t)(nl - file) + 1 : len;
+    }
+    uint64_t held = hold > bom + 1 ? hold : bom + 1;
+    return reach - at > held;
+}
+
 /* Checks one piece against the file and the pieces before (*at: where it
  * must start, *line: that line's number, *count: pieces so far). */
 static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t len,
-                        uint64_t piece_bytes, uint64_t *at, unsigned long *line, size_t *count)
+                        uint64_t piece_bytes, uint64_t hold, uint64_t *at, unsigned long *line,
+                        size_t *count)
 {
     char detail[256];
     snprintf(detail, sizeof detail,
-             "piece %zu: offset %llu length %llu last %d, %lu lines counted; expected offset %llu; "
-             "file %zu bytes, pieces of %llu\n",
+             "piece %zu: offset %llu length %llu last %d streamed %d, %lu lines counted; "
+             "expected offset %llu; file %zu bytes, pieces of %llu, holding %llu\n",
              *count + 1, (unsigned long long)piece->offset, (unsigned long long)piece->length,
-             piece->last, piece->lines, (unsigned long long)*at, len,
-             (unsigned long long)piece_bytes);
+             piece->last, piece->streamed, piece->lines, (unsigned long long)*at, len,
+             (unsigned long long)piece_bytes, (unsigned long long)hold);
     if (piece->offset != *at)
         fail("pieces are not contiguous", detail);
     if (piece->length == 0 || piece->length > len - *at)
@@ -104,7 +130,11 @@ static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t 
     if (newlines != piece->lines)
         fail("lineage_splitter_read_piece counted the lines wrong", detail);
     size_t bom = *at == 0 && len >= 3 && memcmp(file, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    if (piece->len != piece->length - bom || memcmp(piece->data, file + *at + bom, piece->len) != 0)
+    if (piece->streamed != must_stream(file, len, *at, end, hold, bom))
+        fail("a piece was streamed within the hold limit, or held beyond it", detail);
+    if (piece->streamed ? piece->data || piece->len
+                        : piece->len != piece->length - bom ||
+                              memcmp(piece->data, file + *at + bom, piece->len) != 0)
         fail("a piece's data are not the file's bytes", detail);
     *line += newlines;
     *at = end;
@@ -113,11 +143,12 @@ static void check_piece(const lineage_piece *piece, const uint8_t *file, size_t 
 /* The same text from the pieces, or NULL when the splitter leaves the
  * file whole. */
 static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint64_t piece_bytes,
-                         const char *whole_format)
+                         uint64_t hold, const char *whole_format)
 {
     lineage_splitter *sp = lineage_splitter_open(path, NULL, piece_bytes);
     if (!sp)
         return NULL;
+    lineage_splitter_set_hold_limit(sp, hold);
     if (len / 2 < piece_bytes)
         fail("the splitter cut a file shorter than two pieces", NULL);
     const char *format = lineage_splitter_get_format(sp);
@@ -140,11 +171,10 @@ static char *read_pieces(const char *path, const uint8_t *file, size_t len, uint
         if (lineage_splitter_read_piece(sp, at, &buf, &cap, &piece, outside) != LINEAGE_OK)
             fail("a piece could not be read", NULL);
         unsigned long first_line = line;
-        check_piece(&piece, file, len, piece_bytes, &at, &line, &count);
+        check_piece(&piece, file, len, piece_bytes, hold, &at, &line, &count);
         lineage_session *session = lineage_session_new();
         lineage_reader *r = NULL;
-        if (lineage_reader_open_piece(session, sp, piece.data, piece.len, first_line, &r) !=
-            LINEAGE_OK)
+        if (lineage_reader_open_piece(session, sp, &piece, first_line, &r) != LINEAGE_OK)
             fail("a piece could not be opened", NULL);
         lineage_dump *d;
         unsigned first = dumps;
@@ -196,15 +226,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    uint64_t piece_bytes;
+    uint64_t piece_bytes, hold = UINT64_MAX;
     size_t skip;
     if (data[0] < 0x80) {
         piece_bytes = (uint64_t)data[0] + 1;
+        if (data[0] % 2 == 1)
+            hold = data[0] / 2;
         skip = 1;
     } else {
         if (size < 2)
             return 0;
         piece_bytes = ((uint64_t)(data[0] & 0x0f) << 8 | data[1]) + 1;
+        if (data[0] & 0x70)
+            hold = (uint64_t)(((data[0] >> 4) & 7) - 1) * 512;
         skip = 2;
     }
     const uint8_t *file = data + skip;
@@ -230,12 +264,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const char *format;
     char *whole = read_whole(path, &format);
-    char *pieces = read_pieces(path, file, len, piece_bytes, format);
+    char *pieces = read_pieces(path, file, len, piece_bytes, hold, format);
     unlink(path);
     if (pieces && strcmp(whole, pieces) != 0) {
-        fprintf(stderr, "fuzz_splitter: pieces of %llu bytes read differently from the whole "
-                        "file\n---- whole:\n%s---- pieces:\n%s----\n",
-                (unsigned long long)piece_bytes, whole, pieces);
+        fprintf(stderr, "fuzz_splitter: pieces of %llu bytes, holding %llu, read differently "
+                        "from the whole file\n---- whole:\n%s---- pieces:\n%s----\n",
+                (unsigned long long)piece_bytes, (unsigned long long)hold, whole, pieces);
         abort();
     }
     free(whole);

@@ -90,6 +90,17 @@ run big-mixed check "$tmp"/fleet/dump-00000*.txt "$tmp/big-warn.txt" "$tmp/missi
 run big-tree tree "$tmp/big-warn.txt"
 run big-diff diff --baseline "$tmp/profile.txt" "$tmp/big-warn.txt"
 
+# A dump longer than a worker holds in memory (8 MiB) between dumps of the
+# usual size: its piece is walked through and then read again from the
+# file, and the pieces after it still go to other workers.
+{ "$gen" --processes 2000 --size 2M --elide 1 &&
+  "$gen" --processes 140000 --seed 3 --plant scvhost,cmd-under-lsass --truth /dev/null &&
+  "$gen" --processes 2000 --size 2M --seed 4 --plant csrss-live-parent --truth /dev/null; } >"$tmp/giant.txt" ||
+    { echo "lineage-gen failed"; exit 1; }
+[ "$(wc -c <"$tmp/giant.txt")" -gt 13000000 ] || { echo "FAIL: giant.txt too small"; fail=1; }
+run giant check "$tmp/giant.txt"
+run giant-tree tree --format dot "$tmp/giant.txt"
+
 # Rules naming an image the built-in list does not know, and dumps that
 # show it cut to 14 characters: the workers share the main thread's
 # compiled rules, and the cut name must resolve to the rule's full name in

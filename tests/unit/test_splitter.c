@@ -4,8 +4,9 @@
  * whole file gives: the same dumps, numbers, lines, trees and
  * diagnostics. Checked at every cut the splitter finds (pieces of 1 byte)
  * and at larger sizes, over the seed listings, CRLF, a UTF-8 BOM, a bit
- * width carried from one dump into the next, over-long lines, and files
- * the splitter must leave whole. */
+ * width carried from one dump into the next, over-long lines, pieces
+ * longer than the splitter holds, and files the splitter must leave
+ * whole. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,20 +61,24 @@ static char *read_whole(const char *path)
 typedef struct piece_stats {
     size_t pieces;  /* pieces */
     size_t unsure;  /* pieces whose dumps the splitter could not count */
+    size_t streamed; /* pieces past the hold limit, read again from the file */
 } piece_stats;
 
 /* The same from the pieces, each numbered from the counts the splitter
- * gave for the pieces before when it knew them. Also checks that the
- * pieces cover the file in order, start at the lines they say, hold the
- * file's bytes, and that every dump count the splitter gave is the number
- * of dumps the piece's reader gives. */
+ * gave for the pieces before when it knew them, the splitter holding at
+ * most `hold` bytes of a piece (UINT64_MAX: every piece whole). Also
+ * checks that the pieces cover the file in order, start at the lines they
+ * say, hold the file's bytes (or are streamed, when longer than `hold`),
+ * and that every dump count the splitter gave is the number of dumps the
+ * piece's reader gives. */
 static char *read_pieces(const char *path, const char *data, size_t len, uint64_t piece_bytes,
-                         piece_stats *stats)
+                         uint64_t hold, piece_stats *stats)
 {
     lineage_splitter *sp = lineage_splitter_open(path, NULL, piece_bytes);
     if (!sp)
         fail_msg("no splitter for pieces of %llu bytes of %zu", (unsigned long long)piece_bytes,
                  len);
+    lineage_splitter_set_hold_limit(sp, hold);
     assert_string_equal(lineage_splitter_get_format(sp), "kd");
     strbuf sb = STRBUF_INIT;
     lineage_diag_list *outside = lineage_diag_list_new();
@@ -100,14 +105,35 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
         assert_true(piece.last || piece.length >= piece_bytes);
         stats->pieces++;
         stats->unsure += !piece.dumps_known;
+        stats->streamed += piece.streamed;
         size_t bom = piece.offset == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-        assert_int_equal(piece.len, piece.length - bom);
-        assert_memory_equal(piece.data, data + piece.offset + bom, piece.len);
+        if (hold != UINT64_MAX) {
+            /* The walks held no more than the limit or a line a reader
+             * keeps (over-long ones are let go), and a block; the buffer
+             * grows by doubling. */
+            uint64_t most = (hold > (1u << 20) ? hold : (1u << 20)) + (128u << 10);
+            assert_true(cap <= 2 * most);
+        }
+        /* Streamed exactly when the walk cannot see the piece's end (the
+         * end of the file, or of the line that starts the next piece)
+         * within the first max(hold, BOM + 1) bytes it reads. */
+        uint64_t reach = at;
+        while (reach < len && data[reach] != '\n')
+            reach++;
+        reach += reach < len;
+        uint64_t held = hold > bom + 1 ? hold : bom + 1;
+        assert_int_equal(piece.streamed, hold != UINT64_MAX && reach - piece.offset > held);
+        if (piece.streamed) {
+            assert_null(piece.data);
+            assert_int_equal(piece.len, 0);
+        } else {
+            assert_int_equal(piece.len, piece.length - bom);
+            assert_memory_equal(piece.data, data + piece.offset + bom, piece.len);
+        }
 
         lineage_session *session = lineage_session_new();
         lineage_reader *r = NULL;
-        assert_int_equal(lineage_reader_open_piece(session, sp, piece.data, piece.len, line, &r),
-                         LINEAGE_OK);
+        assert_int_equal(lineage_reader_open_piece(session, sp, &piece, line, &r), LINEAGE_OK);
         line += newlines;
         lineage_dump *d;
         unsigned first = dumps;
@@ -134,30 +160,42 @@ static char *read_pieces(const char *path, const char *data, size_t len, uint64_
     return strbuf_detach(&sb);
 }
 
-/* Reads `data` whole and in pieces of each size; returns the most pieces
- * any size gave, and in *unsure (when not NULL) the most pieces whose
- * dumps the splitter could not count. */
-static size_t same_in_pieces_counted(const char *data, size_t len, const uint64_t *sizes,
-                                     size_t nsizes, size_t *unsure)
+/* Reads `data` whole and in pieces of each size, the splitter holding at
+ * most `hold` bytes of a piece; returns the most pieces any size gave, in
+ * *unsure (when not NULL) the most pieces whose dumps the splitter could
+ * not count, and in *streamed (when not NULL) the pieces streamed over
+ * all sizes. */
+static size_t same_in_pieces_held(const char *data, size_t len, const uint64_t *sizes,
+                                  size_t nsizes, uint64_t hold, size_t *unsure, size_t *streamed)
 {
     char *path = write_temp(data, len);
     char *whole = read_whole(path);
-    size_t most = 0, most_unsure = 0;
+    size_t most = 0, most_unsure = 0, all_streamed = 0;
     for (size_t i = 0; i < nsizes; i++) {
         piece_stats stats;
-        char *pieces = read_pieces(path, data, len, sizes[i], &stats);
+        char *pieces = read_pieces(path, data, len, sizes[i], hold, &stats);
         if (strcmp(whole, pieces) != 0)
-            fail_msg("pieces of %llu bytes read differently", (unsigned long long)sizes[i]);
+            fail_msg("pieces of %llu bytes, holding %llu, read differently",
+                     (unsigned long long)sizes[i], (unsigned long long)hold);
         free(pieces);
         most = stats.pieces > most ? stats.pieces : most;
         most_unsure = stats.unsure > most_unsure ? stats.unsure : most_unsure;
+        all_streamed += stats.streamed;
     }
     free(whole);
     unlink(path);
     free(path);
     if (unsure)
         *unsure = most_unsure;
+    if (streamed)
+        *streamed = all_streamed;
     return most;
+}
+
+static size_t same_in_pieces_counted(const char *data, size_t len, const uint64_t *sizes,
+                                     size_t nsizes, size_t *unsure)
+{
+    return same_in_pieces_held(data, len, sizes, nsizes, UINT64_MAX, unsure, NULL);
 }
 
 static size_t same_in_pieces(const char *data, size_t len, const uint64_t *sizes, size_t nsizes)
@@ -310,6 +348,67 @@ static void a_line_at_a_block_start_is_not_missed(void **state)
     const uint64_t sizes[] = {bits_at + 10 - block, header_at, 1};
     assert_true(same_in_pieces(sb.data, sb.len, sizes, 3) >= 2);
     strbuf_release(&sb);
+}
+
+/* A piece longer than the splitter's hold limit is walked through without
+ * being kept and read again from the file by its reader: the same text as
+ * one reader, with the walk letting go of lines at every point (limits
+ * of 0 and 1 byte read a byte at a time), a BOM in a streamed first piece,
+ * CRLF, a last line without a newline, and an over-long line let go of
+ * while streaming, even where its tail looks like a `.dumpdebug` line. */
+static void long_pieces_are_streamed(void **state)
+{
+    (void)state;
+    size_t len, streamed;
+    char *data = seed_times(3, "Some prose between the captures.\n\n", &len);
+    const uint64_t sizes[] = {1, 64, 1000, 15000}, holds[] = {0, 1, 100, 3000};
+    for (size_t h = 0; h < 4; h++) {
+        size_t pieces = same_in_pieces_held(data, len, sizes, 4, holds[h], NULL, &streamed);
+        if (pieces != 12 || streamed == 0)
+            fail_msg("holding %llu: %zu pieces, %zu streamed", (unsigned long long)holds[h],
+                     pieces, streamed);
+    }
+    /* Holding the whole file streams nothing. */
+    same_in_pieces_held(data, len, sizes, 4, len, NULL, &streamed);
+    assert_int_equal(streamed, 0);
+    free(data);
+
+    char *seed = seed_times(2, "\n", &len);
+    strbuf sb = STRBUF_INIT;
+    /* The BOM before a process line: read as part of it, the line would
+     * not be one. */
+    strbuf_puts(&sb, "\xef\xbb\xbf"
+                     "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tfirst.exe\r\n");
+    for (size_t i = 0; i < len; i++) {
+        if (seed[i] == '\n')
+            strbuf_puts(&sb, "\r\n");
+        else
+            strbuf_add(&sb, seed + i, 1);
+    }
+    strbuf_puts(&sb, "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tlast.exe");
+    const uint64_t crlf_sizes[] = {1, 3000};
+    for (uint64_t hold = 0; hold < 6; hold++) {
+        same_in_pieces_held(sb.data, sb.len, crlf_sizes, 2, hold, NULL, &streamed);
+        assert_true(streamed >= 2);
+    }
+    strbuf_release(&sb);
+
+    /* Three MiB of one line in the middle of a dump: blanks, then what
+     * would be a `.dumpdebug` line, and a cut, if the walk took any tail of
+     * it for a line of its own. */
+    strbuf_add(&sb, seed, len);
+    strbuf_puts(&sb, "kd> .dumpdebug\n"
+                     "Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n");
+    for (size_t i = 0; i < (3u << 20); i++)
+        strbuf_add(&sb, " ", 1);
+    strbuf_puts(&sb, "kd> .dumpdebug\n"
+                     "Parent+: 0x0100--->\tChild: 0x0200\tActiveThreads->0009\tcsrss.exe\n");
+    strbuf_add(&sb, seed, len);
+    const uint64_t long_sizes[] = {1, len + 10};
+    same_in_pieces_held(sb.data, sb.len, long_sizes, 2, 60000, NULL, &streamed);
+    assert_true(streamed >= 2);
+    strbuf_release(&sb);
+    free(seed);
 }
 
 static void files_read_whole(void **state)
@@ -466,6 +565,7 @@ int main(void)
         cmocka_unit_test(a_bit_width_carried_into_the_next_dump_blocks_the_cut),
         cmocka_unit_test(over_long_lines_are_skipped_whole),
         cmocka_unit_test(a_line_at_a_block_start_is_not_missed),
+        cmocka_unit_test(long_pieces_are_streamed),
         cmocka_unit_test(files_read_whole),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(dumps_counted_where_certain),
