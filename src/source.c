@@ -76,7 +76,7 @@ source *source_open_range(const char *path, uint64_t offset, uint64_t length,
     int fd = open(path, O_RDONLY);
     if (fd < 0 || lseek(fd, (off_t)offset, SEEK_SET) < 0) {
         lineage_diag_add(diags, LINEAGE_ERROR, path, first_line, 0, NULL, 0,
-                         "cannot open again: %s", strerror(errno));
+                         "cannot open again to read a long dump: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
         return NULL;

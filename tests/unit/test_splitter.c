@@ -411,6 +411,46 @@ static void long_pieces_are_streamed(void **state)
     free(seed);
 }
 
+/* A streamed piece is read from the file again: if the file is gone by
+ * then, opening its reader is an I/O error naming the file and the
+ * piece's first line, not a crash or an empty piece. */
+static void a_streamed_piece_of_a_removed_file_fails(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = seed_times(2, "\n", &len);
+    char *path = write_temp(data, len);
+    lineage_splitter *sp = lineage_splitter_open(path, NULL, 1);
+    assert_non_null(sp);
+    lineage_splitter_set_hold_limit(sp, 10);
+    char *buf = NULL;
+    size_t cap = 0;
+    lineage_piece piece;
+    assert_int_equal(lineage_splitter_read_piece(sp, 0, &buf, &cap, &piece, NULL), LINEAGE_OK);
+    assert_true(piece.streamed);
+    unlink(path);
+    lineage_session *session = lineage_session_new();
+    lineage_reader *r = NULL;
+    assert_int_equal(lineage_reader_open_piece(session, sp, &piece, 1, &r), LINEAGE_E_IO);
+    const lineage_diag_list *diags = lineage_reader_get_diags(r);
+    assert_int_equal(lineage_diag_list_count(diags), 1);
+    const lineage_diag *dg = lineage_diag_list_get(diags, 0);
+    assert_string_equal(lineage_diag_get_source(dg), path);
+    assert_int_equal(lineage_diag_get_line(dg), 1);
+    assert_int_equal(lineage_diag_get_severity(dg), LINEAGE_ERROR);
+    assert_string_equal(lineage_diag_get_message(dg),
+                        "cannot open again to read a long dump: No such file or directory");
+    lineage_dump *d = NULL;
+    assert_int_equal(lineage_reader_next(r, &d), LINEAGE_E_ARG);
+    assert_null(d);
+    lineage_reader_free(r);
+    lineage_session_free(session);
+    free(buf);
+    lineage_splitter_free(sp);
+    free(path);
+    free(data);
+}
+
 static void files_read_whole(void **state)
 {
     (void)state;
@@ -566,6 +606,7 @@ int main(void)
         cmocka_unit_test(over_long_lines_are_skipped_whole),
         cmocka_unit_test(a_line_at_a_block_start_is_not_missed),
         cmocka_unit_test(long_pieces_are_streamed),
+        cmocka_unit_test(a_streamed_piece_of_a_removed_file_fails),
         cmocka_unit_test(files_read_whole),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(dumps_counted_where_certain),
