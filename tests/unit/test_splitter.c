@@ -411,6 +411,18 @@ static void long_pieces_are_streamed(void **state)
     free(seed);
 }
 
+/* A splitter in pieces of 1 byte over the seed listings `times` over, in
+ * a temporary file (*path, to unlink and free; *len its size). */
+static lineage_splitter *seed_splitter(int times, char **path, size_t *len)
+{
+    char *data = seed_times(times, "\n", len);
+    *path = write_temp(data, *len);
+    free(data);
+    lineage_splitter *sp = lineage_splitter_open(*path, NULL, 1);
+    assert_non_null(sp);
+    return sp;
+}
+
 /* A streamed piece is read from the file again: if the file is gone by
  * then, opening its reader is an I/O error naming the file and the
  * piece's first line, not a crash or an empty piece. */
@@ -418,10 +430,8 @@ static void a_streamed_piece_of_a_removed_file_fails(void **state)
 {
     (void)state;
     size_t len;
-    char *data = seed_times(2, "\n", &len);
-    char *path = write_temp(data, len);
-    lineage_splitter *sp = lineage_splitter_open(path, NULL, 1);
-    assert_non_null(sp);
+    char *path;
+    lineage_splitter *sp = seed_splitter(2, &path, &len);
     lineage_splitter_set_hold_limit(sp, 10);
     char *buf = NULL;
     size_t cap = 0;
@@ -448,7 +458,6 @@ static void a_streamed_piece_of_a_removed_file_fails(void **state)
     free(buf);
     lineage_splitter_free(sp);
     free(path);
-    free(data);
 }
 
 static void files_read_whole(void **state)
@@ -492,10 +501,8 @@ static void bad_arguments(void **state)
 {
     (void)state;
     size_t len;
-    char *seed = seed_times(4, "\n", &len);
-    char *path = write_temp(seed, len);
-    lineage_splitter *sp = lineage_splitter_open(path, NULL, 1);
-    assert_non_null(sp);
+    char *path;
+    lineage_splitter *sp = seed_splitter(4, &path, &len);
     char *buf = NULL;
     size_t cap = 0;
     lineage_piece piece;
@@ -517,7 +524,6 @@ static void bad_arguments(void **state)
     lineage_splitter_free(sp);
     unlink(path);
     free(path);
-    free(seed);
 }
 
 /* Reads `text` (repeated `times`, each time followed by a small dump) in
