@@ -22,7 +22,9 @@
  * with its first line number), reads it with the splitter, which finds
  * its end, counts its lines and (nearly always) its dumps in one walk
  * over the bytes, publishes that under the lock, and only then parses the
- * piece in place while the next worker reads the next piece. A piece
+ * piece in place while the next worker reads the next piece (a piece
+ * longer than the splitter holds, one long dump, is parsed from the file
+ * instead, so a worker holds at most that much text). A piece
  * whose dumps before it are known handles each dump as soon as it is
  * read; one whose are not yet (the splitter could not count the dumps of
  * a piece before) keeps its dumps until they are, and a piece the
