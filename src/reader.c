@@ -153,11 +153,8 @@ lineage_status lineage_reader_open_piece(lineage_session *session, const lineage
     *out = r;
     if (piece->streamed) {
         uint64_t skip = piece->offset == 0 ? splitter_bom(sp) : 0;
-        r->src = source_open_range(splitter_path(sp), piece->offset + skip,
-                                   piece->length > skip ? piece->length - skip : 0, first_line,
-                                   r->diags);
-        if (!r->src)
-            return LINEAGE_E_IO;
+        r->src = source_open_range(splitter_path(sp), splitter_fd(sp), piece->offset + skip,
+                                   piece->length > skip ? piece->length - skip : 0, first_line);
     } else {
         r->src = source_open_piece(splitter_path(sp), piece->data ? piece->data : "", piece->len,
                                    first_line);

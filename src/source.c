@@ -15,6 +15,8 @@
 struct source {
     char *name;
     int fd;               /* -1 for memory sources */
+    int fd_borrowed;      /* range sources: fd is the caller's, read with pread at fd_at */
+    uint64_t fd_at;
     uint64_t fd_left;     /* bytes the source may still read from fd */
     const char *mem;      /* memory sources: the whole input */
     size_t mem_len, mem_pos;
@@ -70,19 +72,13 @@ source *source_open_piece(const char *name, const char *data, size_t len,
     return s;
 }
 
-source *source_open_range(const char *path, uint64_t offset, uint64_t length,
-                          unsigned long first_line, lineage_diag_list *diags)
+source *source_open_range(const char *name, int fd, uint64_t offset, uint64_t length,
+                          unsigned long first_line)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0 || lseek(fd, (off_t)offset, SEEK_SET) < 0) {
-        lineage_diag_add(diags, LINEAGE_ERROR, path, first_line, 0, NULL, 0,
-                         "cannot open again to read a long dump: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    source *s = source_alloc(path);
+    source *s = source_alloc(name);
     s->fd = fd;
+    s->fd_borrowed = 1;
+    s->fd_at = offset;
     s->fd_left = length;
     /* The encoding was settled over the start of the whole file. */
     s->detected = 1;
@@ -103,7 +99,7 @@ void source_free(source *s)
 {
     if (!s)
         return;
-    if (s->fd > STDIN_FILENO)
+    if (s->fd > STDIN_FILENO && !s->fd_borrowed)
         close(s->fd);
     free(s->name);
     free(s->buf);
@@ -131,9 +127,12 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
     if (n > s->fd_left)
         n = (size_t)s->fd_left;
     for (;;) {
-        ssize_t r = n ? read(s->fd, dst, n) : 0;
+        ssize_t r = n == 0         ? 0
+                    : s->fd_borrowed ? pread(s->fd, dst, n, (off_t)s->fd_at)
+                                     : read(s->fd, dst, n);
         if (r >= 0) {
             s->raw_bytes += (uint64_t)r;
+            s->fd_at += (uint64_t)r;
             s->fd_left -= (uint64_t)r;
             return r;
         }

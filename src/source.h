@@ -38,12 +38,13 @@ source *source_open_path(const char *path, lineage_diag_list *diags);
  * the start of the file), numbering lines from `first_line`. */
 source *source_open_piece(const char *name, const char *data, size_t len,
                           unsigned long first_line);
-/* Reads `length` bytes of a file from `offset` (a line start), as UTF-8
- * without a BOM (the caller recognised the encoding at the start of the
- * file), numbering lines from `first_line`. NULL when the file cannot be
- * opened again, with a diagnostic added to diags. */
-source *source_open_range(const char *path, uint64_t offset, uint64_t length,
-                          unsigned long first_line, lineage_diag_list *diags);
+/* Reads `length` bytes from `offset` (a line start) of the file open as
+ * `fd`, which the caller keeps open until the source is freed (pread, so
+ * other readers of fd are not disturbed), as UTF-8 without a BOM (the
+ * caller recognised the encoding at the start of the file), numbering
+ * lines from `first_line`. */
+source *source_open_range(const char *name, int fd, uint64_t offset, uint64_t length,
+                          unsigned long first_line);
 /* Reads from caller-owned memory, which must outlive the source. */
 source *source_open_memory(const char *name, const char *data, size_t len);
 void source_free(source *s);

@@ -15,7 +15,8 @@
  * A piece with no cut within the hold limit (one dump longer than that)
  * is not kept: the walk lets go of the lines it has fed and reads on to
  * the cut, holding only an unfinished line, and the piece's reader reads
- * it again from the file. Memory then stays bounded by the limit, not by
+ * it again through the splitter's descriptor (so from the file that was
+ * walked, even if the path has been replaced or removed since). Memory then stays bounded by the limit, not by
  * the dump's text; such a piece is read twice, which costs a few percent
  * of parsing it. */
 #include <lineage/splitter.h>
@@ -303,3 +304,4 @@ void lineage_splitter_free(lineage_splitter *sp)
 const char *splitter_path(const lineage_splitter *sp) { return sp->path; }
 const input_format *splitter_format(const lineage_splitter *sp) { return sp->fmt; }
 size_t splitter_bom(const lineage_splitter *sp) { return sp->bom; }
+int splitter_fd(const lineage_splitter *sp) { return sp->fd; }

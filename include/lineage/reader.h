@@ -51,10 +51,10 @@ LINEAGE_API lineage_status lineage_reader_open_memory(lineage_session *session,
  * outlive the reader), in the splitter's format, as
  * lineage_splitter_read_piece described it in `piece`: the piece's bytes
  * in memory (piece->data, kept alive by the caller until the reader is
- * freed), or, for a streamed piece, its range of the file, read from the
- * file as the reader goes. Lines are numbered from `first_line`; dumps
- * from 1 within the piece. LINEAGE_E_IO (and a reader holding the
- * diagnostic) when a streamed piece's file cannot be opened again. */
+ * freed), or, for a streamed piece, its range of the file, read as the
+ * reader goes through the splitter's open file (the file that was walked,
+ * even if its path has since been removed or replaced). Lines are
+ * numbered from `first_line`; dumps from 1 within the piece. */
 LINEAGE_API lineage_status lineage_reader_open_piece(lineage_session *session,
                                                      const lineage_splitter *splitter,
                                                      const lineage_piece *piece,

@@ -73,9 +73,7 @@ void cli_term_settle(void)
 
 int cli_color_stdout(void)
 {
-    if (settings.color != CLI_COLOR_AUTO)
-        return settings.color == CLI_COLOR_ALWAYS;
-    return color_auto();
+    return settings.color == CLI_COLOR_ALWAYS;
 }
 
 int cli_verbosity(void)

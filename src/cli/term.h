@@ -26,7 +26,8 @@ int cli_term_option(const char *name, size_t len, int is_short, const char *valu
  * dump costs no system call. */
 void cli_term_settle(void);
 /* Whether to colour what goes to stdout: --color=always, or auto with
- * stdout a terminal, NO_COLOR unset or empty and TERM not "dumb". */
+ * stdout a terminal, NO_COLOR unset or empty and TERM not "dumb", as
+ * cli_term_settle decided it (no colour before then). */
 int cli_color_stdout(void);
 /* -1 with -q (errors only), 0 by default (warnings and errors), 1 with -v
  * (notes too). */
