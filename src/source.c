@@ -371,3 +371,19 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
             return -1;
     }
 }
+
+const char *source_buffered(const source *s, size_t *len, unsigned long *line)
+{
+    /* Inside an over-long line the buffer holds a tail of it, not lines. */
+    *len = s->skipping || !s->rd ? 0 : s->end - s->pos;
+    *line = s->line;
+    return *len ? s->rd + s->pos : NULL;
+}
+
+void source_take_lines(source *s, size_t bytes, unsigned long lines)
+{
+    /* unterminated stays 0: the last line returned ended in a newline, or
+     * nothing would have been buffered after it. */
+    s->pos += bytes;
+    s->line += lines;
+}

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "strbuf.h"
 
 #define HEADER64                                                                                   \
     "DUMP_HEADER64:\n"                                                                             \
@@ -365,6 +366,135 @@ static void test_number_widths(void **state)
                    "expected '--->' after the parent PID", 1);
 }
 
+/* A long run of process lines, read from memory and from a file (whose
+ * lines the parser takes in runs from a buffer refilled every 256 KiB):
+ * warnings carry the numbers and columns of their lines, CR endings are
+ * dropped, and what breaks a run (prose, an indented process line, a line
+ * longer than the source keeps) is read as one line at a time reads it. */
+#define RUN_LINES 14000
+#define RUN_PROSE 3001
+#define RUN_INDENTED 5002
+#define RUN_LONG 9003
+#define RUN_NO_NAME 11004 /* a multiple of 7: ends in CRLF */
+
+typedef struct run_warning {
+    unsigned long line;
+    unsigned column;
+    const char *message;
+} run_warning;
+
+/* The listing, and the warnings it must give in order (at most n). */
+static size_t make_run(strbuf *sb, run_warning *w, size_t n)
+{
+    size_t nw = 0;
+    strbuf_puts(sb, SYSTEM_LINE);
+    for (unsigned long line = 2; line <= RUN_LINES; line++) {
+        size_t start = sb->len;
+        if (line == RUN_PROSE) {
+            strbuf_puts(sb, "a remark between process lines\n");
+            continue;
+        }
+        if (line == RUN_LONG) {
+            strbuf_puts(sb, "Parent+: 0x0004--->\tChild: 0x0008\tActiveThreads->0001\t");
+            strbuf_pad(sb, 'x', 1u << 20);
+            strbuf_putc(sb, '\n');
+            continue;
+        }
+        strbuf_printf(sb, "%sParent+: 0x0004--->\tChild: 0x%lx\tActiveThreads->%s",
+                      line == RUN_INDENTED ? "  " : "", 4 * line, line % 997 ? "0012" : "0000");
+        assert_true(nw < n);
+        if (line == RUN_NO_NAME)
+            w[nw++] = (run_warning){line, (unsigned)(sb->len - start + 1),
+                                    "expected an image name after the thread count"};
+        else
+            strbuf_printf(sb, "\tp%lu.exe", line);
+        if (line % 997 == 0)
+            w[nw++] = (run_warning){line, 1,
+                                    "'Parent+' marks a live process, but ActiveThreads is 0"};
+        strbuf_puts(sb, line % 7 ? "\n" : "\r\n");
+    }
+    return nw;
+}
+
+static void expect_run(lineage_session *s, int from_file, const strbuf *sb, const run_warning *w,
+                       size_t nw)
+{
+    lineage_reader *r = NULL;
+    lineage_status st;
+    char *path = NULL;
+    if (from_file) {
+        path = strdup("/tmp/lineage-kd-run-XXXXXX");
+        assert_non_null(path);
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        for (size_t done = 0; done < sb->len;) {
+            ssize_t k = write(fd, sb->data + done, sb->len - done);
+            assert_true(k > 0);
+            done += (size_t)k;
+        }
+        close(fd);
+        st = lineage_reader_open(s, path, NULL, &r);
+    } else {
+        st = lineage_reader_open_memory(s, "test.txt", sb->data, sb->len, NULL, &r);
+    }
+    assert_int_equal(st, LINEAGE_OK);
+    lineage_dump *d = NULL;
+    assert_int_equal(lineage_reader_next(r, &d), LINEAGE_OK);
+    assert_non_null(d);
+    /* Every line is a process but the prose and the long line. */
+    assert_int_equal(lineage_dump_process_count(d), RUN_LINES - 2);
+    assert_int_equal(lineage_dump_get_last_line(d), RUN_LINES);
+    assert_int_equal(lineage_dump_get_prose_lines(d), 1);
+    const lineage_diag_list *rd = lineage_reader_get_diags(r);
+    assert_int_equal(lineage_diag_list_count(rd), 1);
+    assert_int_equal(lineage_diag_get_line(lineage_diag_list_get(rd, 0)), RUN_LONG);
+    assert_string_equal(lineage_diag_get_message(lineage_diag_list_get(rd, 0)),
+                        "line longer than 1048576 bytes skipped");
+    const lineage_diag_list *dd = lineage_dump_get_diags(d);
+    assert_int_equal(lineage_diag_list_count(dd), nw);
+    for (size_t k = 0; k < nw; k++) {
+        const lineage_diag *g = lineage_diag_list_get(dd, k);
+        assert_int_equal(lineage_diag_get_line(g), w[k].line);
+        assert_int_equal(lineage_diag_get_column(g), w[k].column);
+        assert_string_equal(lineage_diag_get_message(g), w[k].message);
+    }
+    /* The process of line n has PID 4n and is named p<n>.exe. */
+    for (unsigned long line = 2; line <= RUN_LINES; line++) {
+        const lineage_process *p = find_pid(d, 4 * line);
+        if (line == RUN_PROSE || line == RUN_LONG) {
+            assert_null(p);
+            continue;
+        }
+        assert_non_null(p);
+        assert_int_equal(lineage_process_get_line(p), line);
+        char want[32];
+        snprintf(want, sizeof want, "p%lu.exe", line);
+        if (line != RUN_NO_NAME)
+            assert_string_equal(lineage_name_text(lineage_process_get_name(p)), want);
+    }
+    lineage_dump_free(d);
+    assert_int_equal(lineage_reader_next(r, &d), LINEAGE_OK);
+    assert_null(d);
+    lineage_reader_free(r);
+    if (path) {
+        unlink(path);
+        free(path);
+    }
+}
+
+static void test_process_runs(void **state)
+{
+    (void)state;
+    strbuf sb = {0};
+    run_warning w[32];
+    size_t nw = make_run(&sb, w, sizeof w / sizeof *w);
+    lineage_session *s = lineage_session_new();
+    expect_run(s, 0, &sb, w, nw);
+    expect_run(s, 1, &sb, w, nw);
+    lineage_session_free(s);
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_seed_article),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_number_widths),
+        cmocka_unit_test(test_process_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
