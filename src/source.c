@@ -374,10 +374,10 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
 
 const char *source_buffered(const source *s, size_t *len, unsigned long *line)
 {
-    /* Inside an over-long line the buffer holds a tail of it, not lines. */
-    *len = s->skipping || !s->rd ? 0 : s->end - s->pos;
+    *len = s->end - s->pos;
     *line = s->line;
-    return *len ? s->rd + s->pos : NULL;
+    /* rd is NULL until a decoded source's first chunk: no NULL + 0. */
+    return s->rd ? s->rd + s->pos : NULL;
 }
 
 void source_take_lines(source *s, size_t bytes, unsigned long lines)

@@ -68,9 +68,9 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags);
 int source_last_line_unterminated(const source *s);
 
 /* For a parser that reads a run of lines straight from the buffer rather
- * than one call a line: the decoded bytes buffered after the last line
- * returned (NULL, *len 0 when there are none), and that line's number in
- * *line. The parser may take whole lines from the start, each ending in a
+ * than one call a line: the decoded bytes buffered after the line
+ * source_next_line last returned (never inside an over-long line it is
+ * skipping), and that line's number in *line. The parser may take whole lines from the start, each ending in a
  * newline and at most LINEAGE_MAX_LINE_LENGTH bytes long without it,
  * exactly as source_next_line would have returned them (a CR before the
  * newline is not part of the line), and must then report them with
