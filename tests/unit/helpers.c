@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "helpers.h"
@@ -93,4 +95,19 @@ char *read_source_file(const char *relative_path, size_t *len)
     if (len)
         *len = (size_t)n;
     return buf;
+}
+
+char *write_temp(const char *data, size_t len)
+{
+    char *path = strdup("/tmp/lineage-test-XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
+        assert_true(n > 0);
+        done += (size_t)n;
+    }
+    close(fd);
+    return path;
 }

@@ -19,6 +19,9 @@ char *tree_of(const char *text);
 size_t diags_matching(const lineage_diag_list *diags, const char *needle);
 /* The process with this PID (first listed), or NULL. */
 const lineage_process *find_pid(const lineage_dump *dump, uint64_t pid);
+/* Writes `len` bytes to a new file under /tmp; returns its path (caller
+ * unlinks and frees). */
+char *write_temp(const char *data, size_t len);
 /* Reads a whole file below the source tree (caller frees). */
 char *read_source_file(const char *relative_path, size_t *len);
 

@@ -423,16 +423,7 @@ static void expect_run(lineage_session *s, int from_file, const strbuf *sb, cons
     lineage_status st;
     char *path = NULL;
     if (from_file) {
-        path = strdup("/tmp/lineage-kd-run-XXXXXX");
-        assert_non_null(path);
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        for (size_t done = 0; done < sb->len;) {
-            ssize_t k = write(fd, sb->data + done, sb->len - done);
-            assert_true(k > 0);
-            done += (size_t)k;
-        }
-        close(fd);
+        path = write_temp(sb->data, sb->len);
         st = lineage_reader_open(s, path, NULL, &r);
     } else {
         st = lineage_reader_open_memory(s, "test.txt", sb->data, sb->len, NULL, &r);

@@ -109,16 +109,12 @@ static void test_sniff_bytes(void **state)
 static void test_read_chunk_boundary(void **state)
 {
     (void)state;
-    char path[] = "/tmp/lineage-limits-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
     strbuf sb = STRBUF_INIT;
     add_repeated(&sb, 'x', LINEAGE_READ_CHUNK - 30);
     strbuf_putc(&sb, '\n');
     proc_line(&sb, 0, 4, "straddling.exe");
     assert_true(sb.len > LINEAGE_READ_CHUNK);
-    assert_int_equal(write(fd, sb.data, sb.len), (ssize_t)sb.len);
-    close(fd);
+    char *path = write_temp(sb.data, sb.len);
     lineage_session *s = lineage_session_new();
     lineage_reader *r = NULL;
     assert_int_equal(lineage_reader_open(s, path, "kd", &r), LINEAGE_OK);
@@ -132,6 +128,7 @@ static void test_read_chunk_boundary(void **state)
     lineage_reader_free(r);
     lineage_session_free(s);
     unlink(path);
+    free(path);
     strbuf_release(&sb);
 }
 
@@ -309,11 +306,7 @@ static void test_rule_file_bytes(void **state)
     lineage_diag_list_free(d);
     unlink(path);
 
-    char small[] = "/tmp/lineage-rules-XXXXXX";
-    fd = mkstemp(small);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, "# empty\n", 8), 8);
-    close(fd);
+    char *small = write_temp("# empty\n", 8);
     set = lineage_ruleset_new(s);
     d = lineage_diag_list_new();
     assert_int_equal(lineage_ruleset_load_file(set, small, d), LINEAGE_OK);
@@ -322,6 +315,7 @@ static void test_rule_file_bytes(void **state)
     lineage_diag_list_free(d);
     lineage_session_free(s);
     unlink(small);
+    free(small);
 }
 
 /* Keys of processes deeper than LINEAGE_MAX_KEY_DEPTH keep the top names,

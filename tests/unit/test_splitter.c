@@ -22,22 +22,6 @@
 #include "strbuf.h"
 #include "dump_snapshot.h"
 
-static char *write_temp(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/lineage-splitter-XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        assert_true(n > 0);
-        done += (size_t)n;
-    }
-    close(fd);
-    return path;
-}
-
 /* Writes `text` to `path` (a new file). */
 static void write_temp_at(const char *path, const char *text)
 {
