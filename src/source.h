@@ -70,10 +70,11 @@ int source_last_line_unterminated(const source *s);
 /* For a parser that reads a run of lines straight from the buffer rather
  * than one call a line: the decoded bytes buffered after the line
  * source_next_line last returned (never inside an over-long line it is
- * skipping), and that line's number in *line. The parser may take whole lines from the start, each ending in a
- * newline and at most LINEAGE_MAX_LINE_LENGTH bytes long without it,
- * exactly as source_next_line would have returned them (a CR before the
- * newline is not part of the line), and must then report them with
+ * skipping), and that line's number in *line. The parser may take whole
+ * lines from the start, each ending in a newline and at most
+ * LINEAGE_MAX_LINE_LENGTH bytes long without it, exactly as
+ * source_next_line would have returned them (a CR before the newline is
+ * not part of the line), and must then report them with
  * source_take_lines before any other call on the source. */
 const char *source_buffered(const source *s, size_t *len, unsigned long *line);
 /* Marks `lines` whole lines, `bytes` bytes with their newlines, as read. */
