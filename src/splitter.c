@@ -16,9 +16,9 @@
  * is not kept: the walk lets go of the lines it has fed and reads on to
  * the cut, holding only an unfinished line, and the piece's reader reads
  * it again through the splitter's descriptor (so from the file that was
- * walked, even if the path has been replaced or removed since). Memory then stays bounded by the limit, not by
- * the dump's text; such a piece is read twice, which costs a few percent
- * of parsing it. */
+ * walked, even if the path has been replaced or removed since). Memory
+ * then stays bounded by the limit, not by the dump's text; such a piece
+ * is read twice, which costs a few percent of parsing it. */
 #include <lineage/splitter.h>
 
 #include <errno.h>
@@ -108,7 +108,8 @@ lineage_splitter *lineage_splitter_open(const char *path, const char *format,
     sp->fd = fd;
     sp->size = (uint64_t)st.st_size;
     sp->piece_bytes = piece_bytes;
-    sp->hold_limit = piece_bytes > UINT64_MAX / HOLD_PIECES ? UINT64_MAX : piece_bytes * HOLD_PIECES;
+    sp->hold_limit =
+        piece_bytes > UINT64_MAX / HOLD_PIECES ? UINT64_MAX : piece_bytes * HOLD_PIECES;
     if (sp->hold_limit < HOLD_AT_LEAST)
         sp->hold_limit = HOLD_AT_LEAST;
     if (!choose_format(sp, format)) {

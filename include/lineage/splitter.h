@@ -75,9 +75,9 @@ typedef struct lineage_piece {
 } lineage_piece;
 
 /** A splitter over `path` in pieces of at least `piece_bytes` (each piece
- * then runs on to the next cut), holding at most 8 × piece_bytes and at
- * least 8 MiB of a piece in memory (see lineage_splitter_set_hold_limit),
- * or NULL when the file should be read
+ * then runs on to the next cut), keeping in memory no more of a piece
+ * than 8 × piece_bytes or 8 MiB, whichever is larger (see
+ * lineage_splitter_set_hold_limit); or NULL when the file should be read
  * whole: it cannot be opened or is not a regular file (the reader reports
  * why), it is shorter than two pieces, it is not UTF-8, or its format (the
  * one named by `format`, or the detected one) cannot be cut. */
@@ -92,12 +92,13 @@ LINEAGE_API lineage_splitter *lineage_splitter_open(const char *path, const char
  * piece_bytes after it, or to the end of the file; finding that cut
  * reads a little past it. A piece longer than the hold limit is read
  * through without being kept (*buf then holds no more than the limit and
- * the longest line) and comes back marked `streamed`, without data. Safe to call from several threads at once
- * (each with a buffer of its own). Returns LINEAGE_E_IO (with an error in
- * diags) on a read error, LINEAGE_E_NOMEM when memory runs out,
- * LINEAGE_E_ARG for NULL arguments or an offset past the end. On any
- * failure *piece is marked last and has no data (len 0); after a read
- * error or a lack of memory it covers the rest of the file. */
+ * the longest line) and comes back marked `streamed`, without data. Safe
+ * to call from several threads at once (each with a buffer of its own).
+ * Returns LINEAGE_E_IO (with an error in diags) on a read error,
+ * LINEAGE_E_NOMEM when memory runs out, LINEAGE_E_ARG for NULL arguments
+ * or an offset past the end. On any failure *piece is marked last and
+ * has no data (len 0); after a read error or a lack of memory it covers
+ * the rest of the file. */
 LINEAGE_API lineage_status lineage_splitter_read_piece(const lineage_splitter *splitter,
                                                        uint64_t offset, char **buf,
                                                        size_t *cap, lineage_piece *piece,
