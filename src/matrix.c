@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "json_write.h"
 #include "lineage_key.h"
 #include "matrix.h"
 #include "profile.h"
@@ -18,6 +19,8 @@
 typedef struct column {
     lineage_profile *profile;
     char *label;
+    char *source; /* the dump's file, and its number there */
+    unsigned index;
 } column;
 
 struct lineage_matrix {
@@ -40,6 +43,7 @@ void lineage_matrix_free(lineage_matrix *m)
     for (size_t i = 0; i < m->n; i++) {
         lineage_profile_free(m->cols[i].profile);
         free(m->cols[i].label);
+        free(m->cols[i].source);
     }
     free(m->cols);
     free(m);
@@ -75,6 +79,8 @@ void lineage_matrix_add_dump(lineage_matrix *m, const lineage_dump *dump)
     profile_learn_one(c->profile, dump, keys, PROFILE_EDGES);
     lineage_keys_free(keys);
     c->label = label_of(dump);
+    c->source = xstrdup(lineage_dump_get_source(dump));
+    c->index = lineage_dump_get_index(dump);
 }
 
 /* Every edge of any column, once, and the table of counts: cells[r * n +
@@ -173,6 +179,45 @@ char *lineage_matrix_render_text(const lineage_matrix *m)
     free(order);
     free(cells);
     lineage_profile_free(all);
+    return strbuf_detach(&sb);
+}
+
+static void json_quoted(strbuf *sb, const char *s, size_t len)
+{
+    strbuf_putc(sb, '"');
+    json_escape(sb, s, len);
+    strbuf_putc(sb, '"');
+}
+
+char *lineage_matrix_render_json(const lineage_matrix *m)
+{
+    matrix_row *rows;
+    uint64_t *counts;
+    size_t nrows = matrix_table(m, &rows, &counts);
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "{\"columns\":[");
+    for (size_t i = 0; i < m->n; i++) {
+        const column *c = &m->cols[i];
+        strbuf_puts(&sb, i ? ",\n{\"source\":" : "\n{\"source\":");
+        json_quoted(&sb, c->source, strlen(c->source));
+        strbuf_printf(&sb, ",\"index\":%u,\"label\":", c->index);
+        json_quoted(&sb, c->label, strlen(c->label));
+        strbuf_putc(&sb, '}');
+    }
+    strbuf_puts(&sb, "\n],\"rows\":[");
+    for (size_t r = 0; r < nrows; r++) {
+        strbuf_puts(&sb, r ? ",\n{\"parent\":" : "\n{\"parent\":");
+        json_quoted(&sb, lineage_name_text(rows[r].parent), lineage_name_length(rows[r].parent));
+        strbuf_puts(&sb, ",\"child\":");
+        json_quoted(&sb, lineage_name_text(rows[r].child), lineage_name_length(rows[r].child));
+        strbuf_printf(&sb, ",\"differs\":%s,\"counts\":[", rows[r].differs ? "true" : "false");
+        for (size_t i = 0; i < m->n; i++)
+            strbuf_printf(&sb, i ? ",%llu" : "%llu", (unsigned long long)counts[r * m->n + i]);
+        strbuf_puts(&sb, "]}");
+    }
+    strbuf_puts(&sb, "\n]}\n");
+    free(rows);
+    free(counts);
     return strbuf_detach(&sb);
 }
 

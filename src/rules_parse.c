@@ -572,6 +572,7 @@ static void parse_rule(parser *p, const token *kw)
     r->level = LINEAGE_LEVEL_MEDIUM;
     r->file = p->name;
     r->line = kw->line;
+    r->builtin = p->embedded;
     r->description = "";
     int has_level = 0, has_title = 0;
     strbuf scope = STRBUF_INIT, desc = STRBUF_INIT;
@@ -673,8 +674,10 @@ static void parse_rule(parser *p, const token *kw)
             error_at(p, kw->line, kw->col, "rule '%.*s' has no check", (int)idt->len, idt->text);
         const lineage_rule *dup = find_rule(p->set, idt->text, idt->len);
         if (dup)
-            error_at(p, idt->line, idt->col, "duplicate rule id '%.*s' (first defined at %s:%lu)",
-                     (int)idt->len, idt->text, dup->file, dup->line);
+            error_at(p, idt->line, idt->col, "duplicate rule id '%.*s' (first defined at %s:%lu%s)",
+                     (int)idt->len, idt->text, dup->file, dup->line,
+                     dup->builtin ? ", in the built-in rules; --no-default-rules leaves them out"
+                                  : "");
     }
     if (!has_title)
         r->title = "";

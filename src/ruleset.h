@@ -74,6 +74,7 @@ struct lineage_rule {
     const char *scope;
     const char *file;
     unsigned long line;
+    int builtin; /* from the rule packs built into the library */
     const char *text;
     rule_check *checks;
     size_t nchecks;

@@ -127,6 +127,11 @@ LINEAGE_API void lineage_matrix_add_dump(lineage_matrix *matrix, const lineage_d
  * none); rows whose counts differ across columns first, each group sorted
  * by parent then child. The caller frees the result with free(). */
 LINEAGE_API char *lineage_matrix_render_text(const lineage_matrix *matrix);
+/** The same as one JSON object (with a trailing newline): "columns", one
+ * {"source", "index", "label"} a dump, and "rows" in the text's order, one
+ * {"parent", "child", "differs", "counts"} an edge, with a count a column.
+ * The caller frees the result with free(). */
+LINEAGE_API char *lineage_matrix_render_json(const lineage_matrix *matrix);
 
 #ifdef __cplusplus
 }

@@ -284,6 +284,11 @@ void cli_print_item(FILE *out, const char *left, const char *text, int field)
     print_wrapped(out, text, (size_t)field, cli_terminal_width(out));
 }
 
+void cli_print_paragraph(FILE *out, const char *text)
+{
+    print_wrapped(out, text, 0, cli_terminal_width(out));
+}
+
 /* Option names take a 28-column field, then the help text. */
 enum { OPTION_FIELD = 28 };
 

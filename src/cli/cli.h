@@ -44,6 +44,8 @@ void cli_print_help(const cli_command *cmd, FILE *out);
 /* "  LEFT" padded to `field` columns, then `text` wrapped to the terminal
  * width with continuation lines indented to `field`. */
 void cli_print_item(FILE *out, const char *left, const char *text, int field);
+/* `text` as one paragraph wrapped to the terminal width. */
+void cli_print_paragraph(FILE *out, const char *text);
 
 /* "lineage: message" on stderr. */
 void cli_error(const char *fmt, ...)

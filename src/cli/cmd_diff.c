@@ -21,7 +21,7 @@ static const cli_option diff_options[] = {
     {"baseline", 'b', "FILE", "a baseline dump file or profile (repeatable)", OPT_BASELINE},
     {"min-support", 0, "K", "baseline keys must be seen in at least K baseline dumps", OPT_MIN_SUPPORT},
     {"matrix", 0, NULL, "print the lineage matrix of every input dump instead", OPT_MATRIX},
-    {"format", 0, "FMT", "output format: text (default) or json", OPT_FORMAT},
+    {"format", 0, "FMT", "output format: text (default) or json (with --matrix too)", OPT_FORMAT},
     {"fail-on", 0, "LEVEL", "exit 1 on differences at or above LEVEL (default high)", OPT_FAIL_ON},
     {"threads", 0, NULL, "also report thread counts outside the baseline's range", OPT_THREADS},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
@@ -184,7 +184,7 @@ static int run_matrix(diff_ctx *c, lineage_session *session, char **files, int n
     c->m = lineage_matrix_new(session);
     int rc = cli_read_inputs(session, files, nfiles, &c->input, add_column, c);
     if (rc == EXIT_CLEAN) {
-        char *text = lineage_matrix_render_text(c->m);
+        char *text = c->json ? lineage_matrix_render_json(c->m) : lineage_matrix_render_text(c->m);
         if (!cli_write(text))
             rc = EXIT_INPUT;
         free(text);

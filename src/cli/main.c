@@ -19,27 +19,29 @@ static const subcommand commands[] = {
     {"check", cmd_check, "check each dump's ancestry against the rules and report findings"},
     {"rules", cmd_rules, "list, show or lint rules"},
     {"diff", cmd_diff, "compare dumps with a baseline by lineage, or print their matrix"},
-    {"report", cmd_report, "write the analysis report (Markdown or HTML) of the dumps"},
+    {"report", cmd_report, "write the analysis report of the dumps (Markdown, HTML, XML, JSON or SARIF)"},
     {"learn", cmd_learn, "learn, merge or emit as rules a profile of known-good lineage"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
 {
-    fputs("usage: lineage COMMAND [options] FILE...\n\n"
-          "Checks the process ancestry in Windows memory-dump listings.\n\ncommands:\n",
-          out);
+    fputs("usage: lineage COMMAND [options] FILE...\n\n", out);
+    cli_print_paragraph(out, "Checks the process ancestry in Windows memory-dump listings.");
+    fputs("\ncommands:\n", out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         cli_print_item(out, commands[i].name, commands[i].summary, 13);
     fputs("\nformats read:\n", out);
     for (size_t i = 0; lineage_format_name(i); i++)
         cli_print_item(out, lineage_format_name(i), lineage_format_description(i), 13);
-    fputs("\n'lineage COMMAND --help' describes a command's options; every command also takes\n"
-          "--color[=auto|always|never], -q (errors only) and -v (notes too).\n"
-          "'lineage --version' prints the versions of lineage and the libraries in use.\n"
-          "exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 input error, "
-          "4 rule error\n",
-          out);
+    fputc('\n', out);
+    cli_print_paragraph(out, "'lineage COMMAND --help' describes a command's options; every "
+                             "command also takes --color[=auto|always|never], -q (errors only) "
+                             "and -v (notes too).");
+    cli_print_paragraph(out, "'lineage --version' prints the versions of lineage and the "
+                             "libraries in use.");
+    cli_print_paragraph(out, "exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, "
+                             "3 input error, 4 rule error");
 }
 
 /* Each dump's memory is freed when the dump is done and the next dump

@@ -85,6 +85,14 @@ long=$(awk 'length($0) > 50' "$out" | wc -l)
 COLUMNS=200 "$lineage" check --help >"$out"
 grep -q "exit 1 when a finding is at or above LEVEL (default high)" "$out" || {
     echo "FAIL: check --help at 200 columns wraps an option's help"; failed=1; }
+for cols in 50 80; do
+    COLUMNS=$cols "$lineage" --help >"$out"
+    long=$(awk -v c=$cols 'length($0) > c' "$out" | wc -l)
+    [ "$long" = 0 ] || { echo "FAIL: --help has $long lines over $cols columns"; failed=1; }
+done
+COLUMNS=200 "$lineage" --help >"$out"
+grep -q "^exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 input error, 4 rule error$" "$out" || {
+    echo "FAIL: --help at 200 columns does not list the exit codes on one line"; failed=1; }
 
 # "lineage help CMD" is "lineage CMD --help", for every command.
 for cmd in $("$lineage" --help | awk '/^commands:/ { on = 1; next } /^$/ { on = 0 } on && /^  [^ ]/ { print $1 }'); do

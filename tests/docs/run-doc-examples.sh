@@ -5,7 +5,8 @@
 # usage: run-doc-examples.sh LINEAGE DOC.md REPO_ROOT
 #
 # An example is a fenced code block whose first line starts with
-# "$ lineage " or "$ build/lineage ". Every "$ " line in such a block is a
+# "$ lineage " or "$ build/lineage ", optionally after environment
+# assignments ("$ SOURCE_DATE_EPOCH=1700000000 build/lineage ..."). Every "$ " line in such a block is a
 # command, run with sh from the repository root; the lines after it, up to
 # the next command or the end of the block, are its expected standard
 # output and standard error (stderr first: it is unbuffered). A last line
@@ -41,7 +42,7 @@ function finish() {
 }
 in_fence && first {
     first = 0
-    if ($0 ~ /^\$ (build\/)?lineage([ \t]|$)/) tested = 1
+    if ($0 ~ /^\$ ([A-Z_][A-Z0-9_]*=[^ \t]* )*(build\/)?lineage([ \t]|$)/) tested = 1
 }
 in_fence && tested {
     if ($0 ~ /^\$ /) {

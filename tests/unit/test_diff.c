@@ -248,6 +248,41 @@ static void test_tampered_copy(void **state)
     lineage_session_free(s);
 }
 
+/* The matrix as JSON: columns with their file and number, rows in the
+ * text's order (differing first) with a count a column, names escaped. */
+static void test_matrix_json(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d[2];
+    d[0] = read_one(s, "Parent+: 0x0--->\tChild: 0x4\tActiveThreads->0002\tSystem\n"
+                       "Parent+: 0x4--->\tChild: 0x10\tActiveThreads->0001\ta\"b\\c.exe\n"
+                       "Parent+: 0x4--->\tChild: 0x14\tActiveThreads->0001\tsmss.exe\n");
+    d[1] = read_one(s, "Parent+: 0x0--->\tChild: 0x4\tActiveThreads->0002\tSystem\n"
+                       "Parent+: 0x4--->\tChild: 0x14\tActiveThreads->0001\tsmss.exe\n"
+                       "Parent+: 0x4--->\tChild: 0x18\tActiveThreads->0001\tsmss.exe\n");
+    lineage_matrix *m = lineage_matrix_new(s);
+    lineage_matrix_add_dump(m, d[0]);
+    lineage_matrix_add_dump(m, d[1]);
+    char *json = lineage_matrix_render_json(m);
+    assert_string_equal(json, "{\"columns\":[\n"
+                              "{\"source\":\"test.txt\",\"index\":1,\"label\":\"unknown\"},\n"
+                              "{\"source\":\"test.txt\",\"index\":1,\"label\":\"unknown\"}\n"
+                              "],\"rows\":[\n"
+                              "{\"parent\":\"system\",\"child\":\"a\\\"b\\\\c.exe\",\"differs\":true,"
+                              "\"counts\":[1,0]},\n"
+                              "{\"parent\":\"system\",\"child\":\"smss.exe\",\"differs\":true,"
+                              "\"counts\":[1,2]},\n"
+                              "{\"parent\":\"(top)\",\"child\":\"system\",\"differs\":false,"
+                              "\"counts\":[1,1]}\n"
+                              "]}\n");
+    free(json);
+    lineage_matrix_free(m);
+    lineage_dump_free(d[0]);
+    lineage_dump_free(d[1]);
+    lineage_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_pid_renumbering_changes_nothing),
         cmocka_unit_test(test_differ_reused),
         cmocka_unit_test(test_tampered_copy),
+        cmocka_unit_test(test_matrix_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
