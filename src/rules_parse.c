@@ -752,7 +752,7 @@ static char *join_path(const char *base, const char *rel, size_t rlen)
     strbuf_add(&sb, rel, rlen);
     /* Normalize "./" and "dir/../" so embedded names compare equal. */
     char *s = strbuf_detach(&sb);
-    char *out = xmalloc(strlen(s) + 1);
+    char *out = xmalloc(strlen(s) + 2); /* room for "." */
     size_t o = 0;
     const char *q = s;
     while (*q) {
@@ -776,6 +776,8 @@ static char *join_path(const char *base, const char *rel, size_t rlen)
         }
         q = e ? e + 1 : q + n;
     }
+    if (o == 0) /* "." beside a file in the current directory: keep a name */
+        out[o++] = '.';
     out[o] = 0;
     free(s);
     return out;
@@ -796,6 +798,9 @@ static void parse_file(parser *p)
             const token *s = peek(p);
             if (s->kind != TOK_STRING) {
                 expected_error(p, s, "a \"path\"");
+            } else if (s->value_len == 0) {
+                next(p);
+                error_at(p, s->line, s->col, "the path of an include is empty");
             } else {
                 next(p);
                 pending *q;

@@ -445,6 +445,9 @@ static void load_partial(parser *p, size_t index, lineage_template_loader loader
         char *s = shown(u->name, strlen(u->name));
         if (!loader)
             report(p, ref, at->s, at->line, at->column, "partial '%s' used but no loader given", s);
+        else if (st == LINEAGE_E_IO) /* what a loader returns for a missing partial */
+            report(p, ref, at->s, at->line, at->column,
+                   "partial '%s' cannot be loaded: no such template, or it cannot be read", s);
         else
             report(p, ref, at->s, at->line, at->column, "partial '%s' cannot be loaded: %s", s,
                    lineage_status_string(st));

@@ -51,6 +51,15 @@ static int whole_dec(const char *s, size_t len, uint64_t *out)
     return scan_dec(s, len, &i, out) == SCAN_OK && i == len;
 }
 
+/* Digits only, but more than 64 bits hold: said so rather than "expected
+ * a number". */
+static int too_big(const char *s, size_t len)
+{
+    size_t i = 0;
+    uint64_t v;
+    return scan_dec(s, len, &i, &v) == SCAN_OVERFLOW && i == len;
+}
+
 const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const char *s, size_t len)
 {
     uint64_t v;
@@ -70,8 +79,12 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
     switch (col) {
     case VOL3_PID:
     case VOL3_PPID:
-        if (!whole_dec(s, len, &v))
+        if (!whole_dec(s, len, &v)) {
+            if (too_big(s, len))
+                return col == VOL3_PID ? "PID does not fit in 64 bits"
+                                       : "PPID does not fit in 64 bits";
             return col == VOL3_PID ? "expected a decimal PID" : "expected a decimal PPID";
+        }
         if (col == VOL3_PID) {
             row->pid = v;
             row->has_pid = 1;
@@ -82,7 +95,8 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
         return NULL;
     case VOL3_THREADS:
         if (!whole_dec(s, len, &v))
-            return "expected a decimal thread count";
+            return too_big(s, len) ? "thread count does not fit in 64 bits"
+                                   : "expected a decimal thread count";
         row->threads = v;
         return NULL;
     case VOL3_SESSION:

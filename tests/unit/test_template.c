@@ -430,10 +430,9 @@ static void test_compile_errors(void **state)
     assert_template_error("{{> ../etc/passwd}}", NULL, NULL, E,
                           "t:1:1: error: bad partial name '../etc/passwd': use letters, digits, '_', "
                           "'-' and '.' in segments joined by '/'");
-    char expected[200];
-    snprintf(expected, sizeof expected, "t:1:4: error: partial 'nope' cannot be loaded: %s",
-             lineage_status_string(LINEAGE_E_IO));
-    assert_template_error("-> {{> nope}}", NULL, NULL, E, expected);
+    assert_template_error("-> {{> nope}}", NULL, NULL, E,
+                          "t:1:4: error: partial 'nope' cannot be loaded: no such template, or it "
+                          "cannot be read");
     /* Errors in a partial name the partial's source. */
     const mem_partial bad[] = {{"p", "fine\n {{#x}}"}, {NULL, NULL}};
     assert_template_error("{{> p}}", bad, NULL, E, "mem:p:2:2: error: section 'x' is never closed");

@@ -87,9 +87,16 @@ static void text_malformed(void **state)
                                   "x1\t0\tbad.exe\t1\tN/A\n"           /* bad PID: row dropped */
                                   "5\t0\tok.exe\tmany\tyesterday\n"    /* bad cells: kept */
                                   "6\t5\tshort.exe\n"                  /* fewer cells */
-                                  "7\t5\tlong.exe\t1\tN/A\textra\n");  /* more cells */
+                                  "7\t5\tlong.exe\t1\tN/A\textra\n"   /* more cells */
+                                  /* over 64 bits: PID, PPID (rows dropped), threads (kept) */
+                                  "18446744073709551616\t5\tbig.exe\t1\tN/A\n"
+                                  "9\t18446744073709551616\tbig.exe\t1\tN/A\n"
+                                  "10\t5\tbig.exe\t18446744073709551616\tN/A\n");
     const lineage_diag_list *dl = lineage_dump_get_diags(d);
-    assert_int_equal(lineage_dump_process_count(d), 3);
+    assert_int_equal(lineage_dump_process_count(d), 4);
+    assert_int_equal(diags_matching(dl, "PID does not fit in 64 bits"), 2); /* and PPID */
+    assert_int_equal(diags_matching(dl, "PPID does not fit in 64 bits"), 1);
+    assert_int_equal(diags_matching(dl, "thread count does not fit in 64 bits"), 1);
     assert_int_equal(diags_matching(dl, "expected a decimal PID"), 1);
     assert_int_equal(diags_matching(dl, "expected a decimal thread count"), 1);
     assert_int_equal(diags_matching(dl, "expected a timestamp"), 1);
