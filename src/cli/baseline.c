@@ -2,7 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "baseline.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,53 +57,185 @@ int cli_learn_inputs(lineage_session *session, lineage_profile *profile, char **
     return status;
 }
 
-int cli_write_atomic(const char *path, const char *text, char **inputs, int ninputs)
+/* ---- output files ------------------------------------------------------- */
+
+/* Whether `st` is the same file as `path`, when that can be stat'ed. */
+static int same_file(const struct stat *st, const char *path)
 {
-    struct stat out_st;
-    if (stat(path, &out_st) == 0) {
-        for (int i = 0; i < ninputs; i++) {
-            struct stat in_st;
-            if (strcmp(inputs[i], "--") != 0 && stat(inputs[i], &in_st) == 0 &&
-                in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
-                cli_error("%s: refusing to overwrite an input file", path);
-                return EXIT_USAGE;
-            }
-        }
+    struct stat other;
+    return stat(path, &other) == 0 && other.st_dev == st->st_dev && other.st_ino == st->st_ino;
+}
+
+/* Whether `st` is one of the files directly inside `dir`. */
+static int in_directory(const struct stat *st, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    size_t dlen = strlen(dir);
+    const struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        char *path = malloc(dlen + strlen(e->d_name) + 2);
+        if (!path)
+            abort();
+        sprintf(path, "%s/%s", dir, e->d_name);
+        found = same_file(st, path);
+        free(path);
     }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    closedir(d);
+    return found;
+}
+
+/* Whether `st`, the file an output would replace, is something the run
+ * read: an input, a file of the template directory, or a rule file. */
+static int is_input(const struct stat *st, const cli_output_guard *g)
+{
+    for (int i = 0; i < g->ninputs; i++)
+        if (strcmp(g->inputs[i], "--") != 0 && same_file(st, g->inputs[i]))
+            return 1;
+    if (g->template_dir && in_directory(st, g->template_dir))
+        return 1;
+    size_t nrules = g->rules ? lineage_ruleset_rule_count(g->rules) : 0;
+    for (size_t i = 0; i < nrules; i++)
+        if (same_file(st, lineage_rule_get_file(lineage_ruleset_rule(g->rules, i))))
+            return 1;
+    return 0;
+}
+
+/* The path a chain of symbolic links ends at, which may not exist yet (a
+ * dangling link names the file to create), or NULL with errno set. A
+ * relative link is relative to the directory of the link. */
+static char *follow_links(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        abort();
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+            return p;
+        char link[4096];
+        ssize_t n = hops < 40 ? readlink(p, link, sizeof link) : -1;
+        if (n < 0 || n == (ssize_t)sizeof link) {
+            if (hops >= 40) /* as the system gives up on a loop */
+                errno = ELOOP;
+            else if (n >= 0)
+                errno = ENAMETOOLONG;
+            free(p);
+            return NULL;
+        }
+        link[n] = '\0';
+        const char *slash = strrchr(p, '/');
+        int dirlen = link[0] == '/' || !slash ? 0 : (int)(slash - p) + 1;
+        char *next = malloc((size_t)dirlen + (size_t)n + 1);
+        if (!next)
+            abort();
+        sprintf(next, "%.*s%s", dirlen, p, link);
+        free(p);
+        p = next;
+    }
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return 0;
+        done += (size_t)w;
+    }
+    return 1;
+}
+
+/* A FIFO, a device or a socket: there is no file to keep whole, and
+ * replacing it would break what it is (a device node, a pipe someone
+ * reads), so the text goes through it. */
+static int write_through(const char *path, const char *target, const char *text)
+{
+    int fd = open(target, O_WRONLY | O_NOCTTY);
+    int ok = fd >= 0 && write_all(fd, text, strlen(text));
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok) {
+        cli_error("%s: cannot write: %s", path, strerror(saved));
+        return EXIT_INPUT;
+    }
+    return EXIT_CLEAN;
+}
+
+/* A regular file, or none yet: a temporary file in the same directory,
+ * renamed over `target` once it is complete. */
+static int write_replacing(const char *path, const char *target, const char *text)
+{
+    const char *slash = strrchr(target, '/');
+    size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
     size_t tlen = dirlen + 32;
     char *tmp = malloc(tlen);
     if (!tmp)
         abort();
-    snprintf(tmp, tlen, "%.*s.lineage-XXXXXX", (int)dirlen, path);
+    snprintf(tmp, tlen, "%.*s.lineage-XXXXXX", (int)dirlen, target);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         cli_error("%s: cannot create a temporary file: %s", path, strerror(errno));
         free(tmp);
         return EXIT_INPUT;
     }
-    size_t len = strlen(text), done = 0;
-    int ok = 1;
-    while (ok && done < len) {
-        ssize_t w = write(fd, text + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        if (ok)
-            done += (size_t)w;
+    int ok = write_all(fd, text, strlen(text)) && fsync(fd) == 0;
+    int saved = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
     }
-    ok = ok && fsync(fd) == 0;
-    ok = (close(fd) == 0) && ok;
-    /* mkstemp creates the file 0600; a profile or rule file is not secret. */
+    /* mkstemp creates the file 0600; a profile, rule file or report is
+     * not secret. */
     if (ok)
         chmod(tmp, 0644);
-    if (!ok || rename(tmp, path) != 0) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
+    if (ok && rename(tmp, target) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok) {
+        cli_error("%s: cannot write: %s", path, strerror(saved));
         unlink(tmp);
-        free(tmp);
-        return EXIT_INPUT;
     }
     free(tmp);
-    return EXIT_CLEAN;
+    return ok ? EXIT_CLEAN : EXIT_INPUT;
+}
+
+int cli_write_output(const char *path, const char *text, const cli_output_guard *guard)
+{
+    char *target = follow_links(path);
+    if (!target) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    struct stat st;
+    int exists = stat(target, &st) == 0;
+    int rc;
+    if (exists && S_ISDIR(st.st_mode)) {
+        cli_error("%s: cannot write: %s", path, strerror(EISDIR));
+        rc = EXIT_INPUT;
+    } else if (exists && is_input(&st, guard)) {
+        cli_error("%s: refusing to overwrite an input file", path);
+        rc = EXIT_USAGE;
+    } else if (exists && !S_ISREG(st.st_mode)) {
+        rc = write_through(path, target, text);
+    } else {
+        rc = write_replacing(path, target, text);
+    }
+    free(target);
+    return rc;
+}
+
+int cli_write_atomic(const char *path, const char *text, char **inputs, int ninputs)
+{
+    cli_output_guard guard = {inputs, ninputs, NULL, NULL};
+    return cli_write_output(path, text, &guard);
 }

@@ -14,9 +14,22 @@ int cli_learn_inputs(lineage_session *session, lineage_profile *profile, char **
 /* True when the file starts like a profile. */
 int cli_is_profile(const char *path);
 
-/* Writes `text` to `path` through a temporary file in the same directory
- * and a rename, refusing to replace any of `inputs`. Returns an exit code
- * after printing any problem. */
+/* What an output file must never replace: the files the run read. */
+typedef struct cli_output_guard {
+    char **inputs; /* input files ("--" entries are skipped) */
+    int ninputs;
+    const char *template_dir;     /* NULL, or every file directly in it */
+    const lineage_ruleset *rules; /* NULL, or the files its rules came from */
+} cli_output_guard;
+
+/* Writes `text` to `path`, refusing (EXIT_USAGE) to replace a file the
+ * guard names, also through a symbolic link. A regular file, or a new
+ * one, is written through a temporary file in its directory and a rename,
+ * so a failed run leaves it as it was; a symbolic link is followed and
+ * stays in place; a FIFO or device is opened and written through.
+ * Returns an exit code after printing any problem. */
+int cli_write_output(const char *path, const char *text, const cli_output_guard *guard);
+/* cli_write_output guarding `inputs` only. */
 int cli_write_atomic(const char *path, const char *text, char **inputs, int ninputs);
 
 #endif

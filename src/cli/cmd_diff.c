@@ -1,5 +1,6 @@
 /* lineage diff: compare suspect dumps with a baseline (dumps or learned
  * profiles) by lineage, or print the N-way lineage matrix of dumps. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,8 +76,10 @@ static int on_option(void *p, int id, const char *value)
         break;
     case OPT_MIN_SUPPORT: {
         char *end;
+        errno = 0;
         unsigned long long k = strtoull(value, &end, 10);
-        if (*value < '0' || *value > '9' || *end || k == 0) {
+        /* strtoull clamps a number too big for it to the largest one. */
+        if (*value < '0' || *value > '9' || *end || k == 0 || errno == ERANGE) {
             cli_error("diff: --min-support needs a positive number, not '%s'", value);
             return 0;
         }

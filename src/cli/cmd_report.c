@@ -294,7 +294,7 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     if (c.output) {
-        /* Never over an input: dumps, baselines or rule files. */
+        /* Never over an input: dumps, baselines, rule files or templates. */
         int nprotect = nfiles + c.nbaselines + c.rules.npaths + (c.input.scan ? 1 : 0);
         protect = calloc((size_t)nprotect + 1, sizeof *protect);
         if (!protect) {
@@ -311,7 +311,8 @@ int cmd_report(int argc, char **argv)
         k += c.rules.npaths;
         if (c.input.scan)
             memcpy(protect + k, &c.input.scan, sizeof *protect);
-        rc = cli_write_atomic(c.output, text, protect, nprotect);
+        cli_output_guard guard = {protect, nprotect, c.ropts.template_dir, set};
+        rc = cli_write_output(c.output, text, &guard);
         if (rc != EXIT_CLEAN)
             goto done;
     } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {

@@ -58,9 +58,9 @@ static void tune_malloc(void)
 #endif
 }
 
-int main(int argc, char **argv)
+/* Runs the command line; returns the exit code. */
+static int run(int argc, char **argv)
 {
-    tune_malloc();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -97,4 +97,17 @@ int main(int argc, char **argv)
     else
         cli_error("unknown command '%s'; see 'lineage --help'", name);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    tune_malloc();
+    int rc = run(argc, argv);
+    /* Help, --version, and any output a command did not check: a command
+     * that saw its write fail said so and exits 3 or 4. */
+    if ((rc == EXIT_CLEAN || rc == EXIT_FINDINGS) && (fflush(stdout) != 0 || ferror(stdout))) {
+        cli_error("cannot write to standard output");
+        rc = EXIT_INPUT;
+    }
+    return rc;
 }

@@ -2,8 +2,9 @@
 # Terminal behaviour of every command: --color=auto|always|never and
 # NO_COLOR on tree, check and diff (colour only when asked or when standard
 # output is a terminal, faked with script(1) when it is installed; never
-# with NO_COLOR in auto mode; never into a pipe), -q and -v, and wrapped
-# help.
+# with NO_COLOR in auto mode; never into a pipe), -q and -v, wrapped help,
+# a failed write of help or --version, and what -o FILE does with a
+# symbolic link, a FIFO, a device or a file the run read.
 #
 # usage: test-terminal.sh LINEAGE REPO_ROOT
 set -u
@@ -111,6 +112,108 @@ for want in '^lineage [0-9]+\.[0-9]+\.[0-9]+$' '^PCRE2 [0-9]+\.[0-9]+' \
     grep -Eq "$want" "$out" || { echo "FAIL: --version has no line matching $want"; failed=1; }
 done
 [ "$(wc -l <"$out")" = 4 ] || { echo "FAIL: --version prints $(wc -l <"$out") lines, not 4"; failed=1; }
+
+# Help and --version that cannot be written exit 3 and say so.
+if [ -c /dev/full ] && [ -w /dev/full ]; then
+    for args in "--help" "help" "--version" "help tree" "tree --help" "rules --help"; do
+        # shellcheck disable=SC2086 # split into words on purpose
+        "$lineage" $args >/dev/full 2>"$out"
+        rc=$?
+        [ "$rc" = 3 ] || { echo "FAIL: '$args' into /dev/full exits $rc, not 3"; failed=1; }
+        grep -qx "lineage: cannot write to standard output" "$out" || {
+            echo "FAIL: '$args' into /dev/full: no message"; failed=1; }
+    done
+else
+    echo "note: /dev/full is not here; write-error cases skipped"
+fi
+
+# -o FILE. A symbolic link is followed (also a dangling one, into another
+# directory) and stays a link; the temporary file goes beside the target.
+dir=$(mktemp -d "${TMPDIR:-/tmp}/lineage-out.XXXXXX") || exit 2
+trap 'rm -f "$out" "$warn"; rm -rf "$dir"' EXIT
+list=examples/xp-x86.txt
+"$lineage" learn "$list" >"$dir/expected"
+mkdir "$dir/a" "$dir/b"
+ln -s ../b/site.profile "$dir/a/link"
+for round in new replaced; do
+    "$lineage" learn "$list" -o "$dir/a/link" 2>"$out" || {
+        echo "FAIL: -o through a symbolic link ($round): $(cat "$out")"; failed=1; }
+    [ -L "$dir/a/link" ] || { echo "FAIL: -o replaced the symbolic link ($round)"; failed=1; }
+    cmp -s "$dir/expected" "$dir/b/site.profile" || {
+        echo "FAIL: -o through a symbolic link ($round): the target is not the profile"; failed=1; }
+done
+for tmp in "$dir"/a/.lineage-* "$dir"/b/.lineage-*; do
+    [ -e "$tmp" ] && { echo "FAIL: -o left the temporary file $tmp"; failed=1; }
+done
+# ... and a link to an input is refused like the input.
+ln -s "$PWD/$list" "$dir/to-input"
+"$lineage" learn "$list" -o "$dir/to-input" 2>"$out"
+rc=$?
+if [ "$rc" != 2 ] || ! grep -q "refusing to overwrite an input file" "$out"; then
+    echo "FAIL: -o through a link to an input exits $rc"; failed=1
+fi
+
+# A FIFO is written to, not replaced by a file.
+if mkfifo "$dir/fifo" 2>/dev/null; then
+    cat "$dir/fifo" >"$dir/fifo.out" &
+    reader=$!
+    "$lineage" learn "$list" -o "$dir/fifo" 2>"$out" || {
+        echo "FAIL: -o FIFO: $(cat "$out")"; failed=1; }
+    if [ -p "$dir/fifo" ]; then
+        wait "$reader"
+        cmp -s "$dir/expected" "$dir/fifo.out" || {
+            echo "FAIL: -o FIFO: the reader did not get the profile"; failed=1; }
+    else
+        echo "FAIL: -o replaced the FIFO"; failed=1
+        kill "$reader" 2>/dev/null
+    fi
+else
+    echo "note: mkfifo failed; the FIFO case skipped"
+fi
+
+# A device is written to, never replaced, and its write error reported.
+# As root, through a node of its own for /dev/full's device, so that a
+# regression replaces that node and not the system's.
+full=/dev/full
+if [ -c /dev/full ] && mknod "$dir/full" c 1 7 2>/dev/null && (: >"$dir/full") 2>/dev/null; then
+    full=$dir/full
+fi
+if [ -c "$full" ] && [ -w "$full" ]; then
+    for cmd in "learn" "report"; do
+        "$lineage" $cmd "$list" -o "$full" 2>"$out"
+        rc=$?
+        [ "$rc" = 3 ] || { echo "FAIL: $cmd -o $full exits $rc, not 3"; failed=1; }
+        grep -qx "lineage: $full: cannot write: No space left on device" "$out" || {
+            echo "FAIL: $cmd -o $full: $(cat "$out")"; failed=1; }
+        [ -c "$full" ] || { echo "FAIL: $cmd -o $full replaced the device"; failed=1; }
+    done
+fi
+
+# report -o never replaces a template of --template DIR, nor a rule file
+# that a --rules file includes.
+mkdir "$dir/tt"
+printf 'A{{! c }}B\n' >"$dir/tt/report.md"
+printf 'unused\n' >"$dir/tt/extra.md"
+for name in report.md extra.md; do
+    cp "$dir/tt/$name" "$dir/before"
+    "$lineage" report --template "$dir/tt" "$list" -o "$dir/tt/$name" 2>"$out"
+    rc=$?
+    if [ "$rc" != 2 ] ||
+        ! grep -qx "lineage: $dir/tt/$name: refusing to overwrite an input file" "$out"; then
+        echo "FAIL: report -o over the template $name exits $rc: $(cat "$out")"; failed=1
+    fi
+    cmp -s "$dir/before" "$dir/tt/$name" || { echo "FAIL: template $name overwritten"; failed=1; }
+done
+printf 'include "b.rules"\n' >"$dir/a.rules"
+printf 'rule t-x {\n  severity low\n  title "x"\n  pid /^System$/ is 4 ppid 0\n}\n' >"$dir/b.rules"
+cp "$dir/b.rules" "$dir/before"
+"$lineage" report -r "$dir/a.rules" "$list" -o "$dir/b.rules" 2>"$out"
+rc=$?
+if [ "$rc" != 2 ] || ! grep -qx "lineage: $dir/b.rules: refusing to overwrite an input file" "$out"
+then
+    echo "FAIL: report -o over an included rule file exits $rc: $(cat "$out")"; failed=1
+fi
+cmp -s "$dir/before" "$dir/b.rules" || { echo "FAIL: included rule file overwritten"; failed=1; }
 
 [ "$failed" -eq 0 ] && echo "terminal behaviour OK"
 exit "$failed"
