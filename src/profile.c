@@ -201,6 +201,8 @@ int profile_is_protected(const char *n)
 
 /* ---- profiles ----------------------------------------------------------- */
 
+static void put_name(strbuf *sb, const lineage_name *n);
+
 lineage_profile *lineage_profile_new(lineage_session *session)
 {
     lineage_profile *p = xcalloc(1, sizeof *p);
@@ -235,13 +237,109 @@ static void add_build(lineage_profile *p, unsigned build, uint64_t dumps)
     p->nbuilds++;
 }
 
+/* Both build lists are sorted: one merging pass, not an insertion each. */
+static void merge_builds(lineage_profile *into, const lineage_profile *from)
+{
+    if (from->nbuilds == 0)
+        return;
+    size_t n = into->nbuilds + from->nbuilds, i = 0, j = 0, k = 0;
+    profile_build *out = xcalloc(n, sizeof *out);
+    while (i < into->nbuilds || j < from->nbuilds) {
+        if (j == from->nbuilds ||
+            (i < into->nbuilds && into->builds[i].build < from->builds[j].build)) {
+            out[k++] = into->builds[i++];
+        } else if (i == into->nbuilds || from->builds[j].build < into->builds[i].build) {
+            out[k++] = from->builds[j++];
+        } else {
+            out[k] = into->builds[i++];
+            out[k++].dumps += from->builds[j++].dumps;
+        }
+    }
+    free(into->builds);
+    into->builds = out;
+    into->nbuilds = k;
+    into->builds_cap = n;
+}
+
+/* Counts add up in merges and none may wrap: true when have + add would
+ * pass UINT64_MAX, with the count described in *why ("total of name
+ * \"x.exe\" would be A + B"). `fact` is NULL for the profile's own counts. */
+static int sum_overflows(strbuf *why, const char *count, const char *kind,
+                         const profile_fact *fact, uint64_t have, uint64_t add)
+{
+    if (have <= UINT64_MAX - add)
+        return 0;
+    strbuf_puts(why, count);
+    if (fact) {
+        strbuf_printf(why, " of %s ", kind);
+        if (fact->b) {
+            put_name(why, fact->b);
+            strbuf_putc(why, ' ');
+        }
+        put_name(why, fact->a);
+    }
+    strbuf_printf(why, " would be %llu + %llu", (unsigned long long)have,
+                  (unsigned long long)add);
+    return 1;
+}
+
+static int facts_overflow(strbuf *why, const fact_set *into, const fact_set *from,
+                          const char *kind)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const profile_fact *g = &from->items[i];
+        const profile_fact *f = fact_find(into, g->a, g->b);
+        /* exited <= total in every fact: total covers it. */
+        if (f && (sum_overflows(why, "dumps", kind, g, f->dumps, g->dumps) ||
+                  sum_overflows(why, "total", kind, g, f->total, g->total)))
+            return 1;
+    }
+    return 0;
+}
+
+/* True when merging `from` into `into` would take a count past UINT64_MAX;
+ * the first such count is described in *why. */
+static int merge_overflows(const lineage_profile *into, const lineage_profile *from, strbuf *why)
+{
+    if (sum_overflows(why, "dumps", NULL, NULL, into->dumps, from->dumps))
+        return 1;
+    for (size_t i = 0, j = 0; i < from->nbuilds; i++) {
+        while (j < into->nbuilds && into->builds[j].build < from->builds[i].build)
+            j++;
+        if (j == into->nbuilds || into->builds[j].build != from->builds[i].build)
+            continue;
+        char count[40];
+        snprintf(count, sizeof count, "dumps of build %u", from->builds[i].build);
+        if (sum_overflows(why, count, NULL, NULL, into->builds[j].dumps, from->builds[i].dumps))
+            return 1;
+    }
+    return facts_overflow(why, &into->names, &from->names, "name") ||
+           facts_overflow(why, &into->edges, &from->edges, "edge") ||
+           facts_overflow(why, &into->keys, &from->keys, "key");
+}
+
 lineage_status lineage_profile_merge(lineage_profile *into, const lineage_profile *from)
+{
+    return lineage_profile_merge_from(into, from, NULL, NULL);
+}
+
+lineage_status lineage_profile_merge_from(lineage_profile *into, const lineage_profile *from,
+                                          const char *name, lineage_diag_list *diags)
 {
     if (!into || !from || into->session != from->session)
         return LINEAGE_E_ARG;
+    /* Checked before anything is added, so a refused merge changes nothing. */
+    strbuf why = STRBUF_INIT;
+    if (merge_overflows(into, from, &why)) {
+        if (diags)
+            lineage_diag_add(diags, LINEAGE_ERROR, name ? name : "profile", 0, 0, NULL, 0,
+                             "cannot merge: %s, past the largest count %llu",
+                             why.data, (unsigned long long)UINT64_MAX);
+        strbuf_release(&why);
+        return LINEAGE_E_LIMIT;
+    }
     into->dumps += from->dumps;
-    for (size_t i = 0; i < from->nbuilds; i++)
-        add_build(into, from->builds[i].build, from->builds[i].dumps);
+    merge_builds(into, from);
     fact_set_merge(&into->keys, &from->keys);
     fact_set_merge(&into->edges, &from->edges);
     fact_set_merge(&into->names, &from->names);
@@ -309,8 +407,9 @@ static int profile_is_empty(const lineage_profile *p)
            p->names.n == 0;
 }
 
-void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
+lineage_status lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
 {
+    lineage_status st = LINEAGE_OK;
     lineage_keys *k = lineage_keys_compute(p->session, dump);
     if (profile_is_empty(p)) {
         /* Merging into an empty profile copies fact by fact, in order:
@@ -319,10 +418,11 @@ void lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
     } else {
         lineage_profile *one = lineage_profile_new(p->session);
         profile_learn_one(one, dump, k, PROFILE_ALL);
-        lineage_profile_merge(p, one);
+        st = lineage_profile_merge(p, one);
         lineage_profile_free(one);
     }
     lineage_keys_free(k);
+    return st;
 }
 
 uint64_t lineage_profile_get_dump_count(const lineage_profile *p) { return p->dumps; }
@@ -537,13 +637,23 @@ static int expect_number(parse_ctx *c, line_scan *ls, int allow_dash, uint64_t *
         *out = LINEAGE_UNKNOWN;
         return 1;
     }
-    uint64_t v = 0;
+    /* Every count the writer can write reads back: 0 to UINT64_MAX, where
+     * a thread count (allow_dash) stops below LINEAGE_UNKNOWN, its "-". */
+    uint64_t v = 0, max = allow_dash ? LINEAGE_UNKNOWN - 1 : UINT64_MAX;
     for (size_t i = 0; i < len; i++) {
-        if (w[i] < '0' || w[i] > '9' || v > (UINT64_MAX - 9) / 10) {
+        if (w[i] < '0' || w[i] > '9') {
             perr(c, w, "expected a number");
             return 0;
         }
-        v = v * 10 + (uint64_t)(w[i] - '0');
+        uint64_t d = (uint64_t)(w[i] - '0');
+        if (v > (max - d) / 10) {
+            strbuf_release(&c->tmp);
+            strbuf_printf(&c->tmp, "number out of range (the largest is %llu)",
+                          (unsigned long long)max);
+            perr(c, w, c->tmp.data);
+            return 0;
+        }
+        v = v * 10 + d;
     }
     *out = v;
     return 1;
@@ -572,6 +682,28 @@ static int parse_fact_body(parse_ctx *c, line_scan *ls, profile_fact *f)
         (f->threads_min != LINEAGE_UNKNOWN && f->threads_min > f->threads_max)) {
         perr(c, at, "inconsistent counts in fact");
         return 0;
+    }
+    return 1;
+}
+
+/* Names in name and edge facts are the components keys are made of
+ * (lineage_key.c), so that diff finds a key's last name among them: a '/'
+ * in an image name is written %2F and a '%' %25 there too. Nothing else
+ * reads back the same, so nothing else is taken; in keys '/' joins names. */
+static int check_escapes(parse_ctx *c, const char *at, const lineage_name *n, int is_key)
+{
+    const char *t = lineage_name_text(n);
+    size_t len = lineage_name_length(n);
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '/' && !is_key) {
+            perr(c, at, "a '/' in an image name is written %2F");
+            return 0;
+        }
+        if (t[i] == '%' && !(len - i >= 3 && (memcmp(t + i, "%25", 3) == 0 ||
+                                              memcmp(t + i, "%2F", 3) == 0))) {
+            perr(c, at, "a '%' in an image name is written %25 (and a '/' %2F)");
+            return 0;
+        }
     }
     return 1;
 }
@@ -605,15 +737,23 @@ static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *see
             perr(c, start, "build number out of range");
             return;
         }
+        /* As written: each build once, in increasing order (so reading
+         * is linear and no two lines' counts are added, which could wrap). */
+        if (p->nbuilds && p->builds[p->nbuilds - 1].build >= b) {
+            perr(c, start, "build lines must be in increasing order, each build once");
+            return;
+        }
         add_build(p, (unsigned)b, n);
     } else if (IS("name") || IS("edge") || IS("key")) {
         fact_set *set = IS("name") ? &p->names : IS("edge") ? &p->edges : &p->keys;
         profile_fact f = {0};
         const lineage_name *parent = NULL;
-        if (set == &p->edges && !(parent = expect_string(c, ls)))
+        int is_key = set == &p->keys;
+        if (set == &p->edges &&
+            (!(parent = expect_string(c, ls)) || !check_escapes(c, ls->tok, parent, 0)))
             return;
         const lineage_name *a = expect_string(c, ls);
-        if (!a || !parse_fact_body(c, ls, &f))
+        if (!a || !check_escapes(c, ls->tok, a, is_key) || !parse_fact_body(c, ls, &f))
             return;
         int added;
         profile_fact *to = fact_get(set, a, parent, &added);
@@ -761,31 +901,215 @@ static void put_rule_string(strbuf *sb, const char *s, size_t len)
     strbuf_putc(sb, '"');
 }
 
-/* A rule ID from a name: [a-z0-9][a-z0-9.-]*, other bytes as "-", with a
- * numeric suffix when an earlier name mapped to the same ID. A '.' right
- * after another '.' is also written "-": the rule lexer ends a word before
- * "..", so "fleet.a..exe" (or "fleet." + ".x") would not read back. */
-static char *rule_id(const char *name, char **ids, size_t nids)
+/* The image name a name fact's component stands for: %2F back to '/' and
+ * %25 to '%' (the reader takes no other '%'). Rules match real names. */
+static void put_image_name(strbuf *sb, const lineage_name *n)
+{
+    const char *t = lineage_name_text(n);
+    size_t len = lineage_name_length(n);
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '%' && len - i >= 3 && memcmp(t + i, "%25", 3) == 0) {
+            strbuf_putc(sb, '%');
+            i += 2;
+        } else if (t[i] == '%' && len - i >= 3 && memcmp(t + i, "%2F", 3) == 0) {
+            strbuf_putc(sb, '/');
+            i += 2;
+        } else {
+            strbuf_putc(sb, t[i]);
+        }
+    }
+}
+
+/* The rule ID a name would have alone: "fleet." and the image name with
+ * bytes outside [a-z0-9.-] written "-". A '.' right after another '.' is
+ * also written "-": the rule lexer ends a word before "..", so
+ * "fleet.a..exe" (or "fleet." + ".x") would not read back. */
+static char *rule_id_base(const char *name, size_t len)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "fleet.");
-    for (const char *q = name; *q; q++) {
-        char ch = *q;
+    for (size_t i = 0; i < len; i++) {
+        char ch = name[i];
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
                  (ch == '.' && sb.data[sb.len - 1] != '.');
         strbuf_putc(&sb, ok ? ch : '-');
     }
-    size_t base = sb.len;
-    for (unsigned n = 2;; n++) {
-        int clash = 0;
-        for (size_t i = 0; i < nids && !clash; i++)
-            clash = strcmp(ids[i], sb.data) == 0;
-        if (!clash)
-            break;
-        sb.len = base;
-        strbuf_printf(&sb, "-%u", n);
-    }
     return strbuf_detach(&sb);
+}
+
+typedef struct id_slot {
+    const char *id;
+    size_t name;
+} id_slot;
+
+static int compare_slots(const void *pa, const void *pb)
+{
+    const id_slot *x = pa, *y = pb;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->name > y->name) - (x->name < y->name);
+}
+
+/* The index of `id` among the n sorted distinct IDs, or n. */
+static size_t find_id(const char *const *ids, size_t n, const char *id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ids[mid], id);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return n;
+}
+
+/* Unique rule IDs for n names in output order (caller frees each and the
+ * array): name i gets base[i], or when an earlier name took that, base[i]
+ * with the smallest suffix "-2", "-3", ... no earlier name took.
+ *
+ * Names that share a base (any number can) must not each test every
+ * suffix against every ID taken. The distinct bases are sorted once; each
+ * keeps whether it is taken and the next suffix worth trying. Taken IDs
+ * only grow in number, so a base's next suffix never moves back; and
+ * "BASE-N" parts at its last '-' into one base and one N, so a taken ID is
+ * passed over by one base's search at most. The work is O(n log n)
+ * compares of IDs, whatever the names are; no hash an input could flood. */
+static char **unique_rule_ids(char **base, size_t n)
+{
+    id_slot *slot = xcalloc(n ? n : 1, sizeof *slot);
+    for (size_t i = 0; i < n; i++) {
+        slot[i].id = base[i];
+        slot[i].name = i;
+    }
+    qsort(slot, n, sizeof *slot, compare_slots);
+    const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+    unsigned char *taken = xcalloc(n ? n : 1, 1);
+    unsigned *next = xcalloc(n ? n : 1, sizeof *next);
+    size_t *of_name = xcalloc(n ? n : 1, sizeof *of_name);
+    size_t nids = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (nids == 0 || strcmp(ids[nids - 1], slot[k].id) != 0) {
+            next[nids] = 2;
+            ids[nids++] = slot[k].id;
+        }
+        of_name[slot[k].name] = nids - 1;
+    }
+    char **out = xcalloc(n ? n : 1, sizeof *out);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        size_t u = of_name[i];
+        strbuf_puts(&sb, base[i]);
+        if (!taken[u]) {
+            taken[u] = 1;
+        } else {
+            size_t len = sb.len;
+            for (;; next[u]++) {
+                sb.len = len;
+                strbuf_printf(&sb, "-%u", next[u]);
+                size_t v = find_id(ids, nids, sb.data);
+                if (v == nids || !taken[v]) {
+                    if (v < nids)
+                        taken[v] = 1;
+                    next[u]++;
+                    break;
+                }
+            }
+        }
+        out[i] = strbuf_detach(&sb);
+    }
+    free(slot);
+    free(ids);
+    free(taken);
+    free(next);
+    free(of_name);
+    return out;
+}
+
+static int compare_by_child(const void *pa, const void *pb)
+{
+    const profile_fact *x = ((const order_item *)pa)->f, *y = ((const order_item *)pb)->f;
+    int c = compare_names(x->a, y->a);
+    return c ? c : compare_names(x->b, y->b);
+}
+
+/* Indices of the edges by child, then parent: each name's parents in a row. */
+static size_t *edges_by_child(const fact_set *s)
+{
+    order_item *items = xcalloc(s->n ? s->n : 1, sizeof *items);
+    for (size_t i = 0; i < s->n; i++) {
+        items[i].f = &s->items[i];
+        items[i].index = i;
+    }
+    qsort(items, s->n, sizeof *items, compare_by_child);
+    size_t *idx = xcalloc(s->n ? s->n : 1, sizeof *idx);
+    for (size_t i = 0; i < s->n; i++)
+        idx[i] = items[i].index;
+    free(items);
+    return idx;
+}
+
+/* The rule for one name: `real` is its image name, edges[0..nedges) the
+ * indices of its edges, by parent. */
+static void put_name_rule(strbuf *sb, const lineage_profile *p, const profile_fact *nf,
+                          const char *id, const strbuf *real, const size_t *edges,
+                          size_t nedges)
+{
+    strbuf_printf(sb, "\nrule %s {\n  severity %s\n  title ", id,
+                  profile_is_protected(real->data) ? "high" : "medium");
+    strbuf tt = STRBUF_INIT;
+    strbuf_add(&tt, real->data, real->len);
+    strbuf_puts(&tt, " outside the fleet's learned lineage");
+    put_rule_string(sb, tt.data, tt.len);
+    tt.len = 0;
+    strbuf_printf(&tt, "Learned from %llu dump%s: seen in %llu, %llu to %llu per dump where seen.",
+                  (unsigned long long)p->dumps, p->dumps == 1 ? "" : "s",
+                  (unsigned long long)nf->dumps, (unsigned long long)nf->count_min,
+                  (unsigned long long)nf->count_max);
+    strbuf_puts(sb, "\n  description ");
+    put_rule_string(sb, tt.data, tt.len);
+    strbuf_puts(sb, "\n  reference PROFILE\n");
+
+    /* Parents seen: listed ones in the pattern, absent or top as "or absent". */
+    int any_listed = 0, absent_ok = 0;
+    strbuf alt = STRBUF_INIT;
+    for (size_t e = 0; e < nedges; e++) {
+        const lineage_name *parent = p->edges.items[edges[e]].b;
+        const char *pt = lineage_name_text(parent);
+        if (strcmp(pt, LINEAGE_KEY_ABSENT) == 0 || strcmp(pt, LINEAGE_KEY_TOP) == 0) {
+            absent_ok = 1;
+            continue;
+        }
+        if (any_listed)
+            strbuf_putc(&alt, '|');
+        tt.len = 0;
+        put_image_name(&tt, parent);
+        put_pattern_literal(&alt, tt.data, tt.len);
+        any_listed = 1;
+    }
+    strbuf_release(&tt);
+    strbuf_puts(sb, "  parent /^");
+    put_pattern_literal(sb, real->data, real->len);
+    strbuf_puts(sb, "$/ is /^");
+    if (any_listed)
+        strbuf_printf(sb, "(?:%s)", alt.data);
+    strbuf_puts(sb, absent_ok ? "$/ or absent\n" : "$/\n");
+    strbuf_release(&alt);
+
+    strbuf_puts(sb, "  count /^");
+    put_pattern_literal(sb, real->data, real->len);
+    strbuf_printf(sb, "$/ at most %llu\n", (unsigned long long)nf->count_max);
+    /* A lower bound only when every dump had the name and no instance
+     * ever exited: count checks count live processes, and the profile
+     * keeps per-dump totals, not per-dump live counts. */
+    if (nf->dumps == p->dumps && nf->exited == 0) {
+        strbuf_puts(sb, "  count /^");
+        put_pattern_literal(sb, real->data, real->len);
+        strbuf_printf(sb, "$/ at least %llu\n", (unsigned long long)nf->count_min);
+    }
+    strbuf_puts(sb, "}\n");
 }
 
 char *lineage_profile_emit_rules(const lineage_profile *p)
@@ -801,71 +1125,37 @@ char *lineage_profile_emit_rules(const lineage_profile *p)
             strbuf_printf(&sb, " %u", p->builds[i].build);
         strbuf_putc(&sb, '\n');
     }
+    /* Names in text order, with their image names and rule IDs. */
+    size_t n = p->names.n;
     size_t *names = fact_order(&p->names);
-    size_t *edges = fact_order(&p->edges);
-    char **ids = xcalloc(p->names.n ? p->names.n : 1, sizeof *ids);
-    for (size_t i = 0; i < p->names.n; i++) {
-        const profile_fact *nf = &p->names.items[names[i]];
-        const char *nm = lineage_name_text(nf->a);
-        size_t nlen = lineage_name_length(nf->a);
-        ids[i] = rule_id(nm, ids, i);
-        strbuf_printf(&sb, "\nrule %s {\n  severity %s\n  title ", ids[i],
-                      profile_is_protected(nm) ? "high" : "medium");
-        strbuf tt = STRBUF_INIT;
-        strbuf_printf(&tt, "%s outside the fleet's learned lineage", nm);
-        put_rule_string(&sb, tt.data, tt.len);
-        tt.len = 0;
-        strbuf_printf(&tt,
-                      "Learned from %llu dump%s: seen in %llu, %llu to %llu per dump where seen.",
-                      (unsigned long long)p->dumps, p->dumps == 1 ? "" : "s",
-                      (unsigned long long)nf->dumps, (unsigned long long)nf->count_min,
-                      (unsigned long long)nf->count_max);
-        strbuf_puts(&sb, "\n  description ");
-        put_rule_string(&sb, tt.data, tt.len);
-        strbuf_release(&tt);
-        strbuf_puts(&sb, "\n  reference PROFILE\n");
-
-        /* Parents seen: listed ones in the pattern, absent or top as "or absent". */
-        int any_listed = 0, absent_ok = 0;
-        strbuf alt = STRBUF_INIT;
-        for (size_t e = 0; e < p->edges.n; e++) {
-            const profile_fact *ef = &p->edges.items[edges[e]];
-            if (ef->a != nf->a)
-                continue;
-            const char *pt = lineage_name_text(ef->b);
-            if (strcmp(pt, LINEAGE_KEY_ABSENT) == 0 || strcmp(pt, LINEAGE_KEY_TOP) == 0) {
-                absent_ok = 1;
-                continue;
-            }
-            if (any_listed)
-                strbuf_putc(&alt, '|');
-            put_pattern_literal(&alt, pt, lineage_name_length(ef->b));
-            any_listed = 1;
-        }
-        strbuf_puts(&sb, "  parent /^");
-        put_pattern_literal(&sb, nm, nlen);
-        strbuf_puts(&sb, "$/ is /^");
-        if (any_listed)
-            strbuf_printf(&sb, "(?:%s)", alt.data);
-        strbuf_puts(&sb, absent_ok ? "$/ or absent\n" : "$/\n");
-        strbuf_release(&alt);
-
-        strbuf_puts(&sb, "  count /^");
-        put_pattern_literal(&sb, nm, nlen);
-        strbuf_printf(&sb, "$/ at most %llu\n", (unsigned long long)nf->count_max);
-        /* A lower bound only when every dump had the name and no instance
-         * ever exited: count checks count live processes, and the profile
-         * keeps per-dump totals, not per-dump live counts. */
-        if (nf->dumps == p->dumps && nf->exited == 0) {
-            strbuf_puts(&sb, "  count /^");
-            put_pattern_literal(&sb, nm, nlen);
-            strbuf_printf(&sb, "$/ at least %llu\n", (unsigned long long)nf->count_min);
-        }
-        strbuf_puts(&sb, "}\n");
+    strbuf *real = xcalloc(n ? n : 1, sizeof *real);
+    char **ids = xcalloc(n ? n : 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        strbuf_add(&real[i], "", 0);
+        put_image_name(&real[i], p->names.items[names[i]].a);
+        ids[i] = rule_id_base(real[i].data, real[i].len);
     }
-    for (size_t i = 0; i < p->names.n; i++)
+    char **unique = unique_rule_ids(ids, n);
+    /* Edges by child, walked alongside the names (both in byte order). */
+    size_t *edges = edges_by_child(&p->edges);
+    size_t e = 0;
+    for (size_t i = 0; i < n; i++) {
+        const profile_fact *nf = &p->names.items[names[i]];
+        while (e < p->edges.n && compare_names(p->edges.items[edges[e]].a, nf->a) < 0)
+            e++;
+        size_t first = e;
+        while (e < p->edges.n && p->edges.items[edges[e]].a == nf->a)
+            e++;
+        put_name_rule(&sb, p, nf, unique[i], &real[i], edges + first, e - first);
+    }
+    for (size_t i = 0; i < n; i++) {
+        strbuf_release(&real[i]);
         free(ids[i]);
+        free(unique[i]);
+    }
+    free(real);
     free(ids);
+    free(unique);
     free(names);
     free(edges);
     return strbuf_detach(&sb);

@@ -39,13 +39,25 @@ LINEAGE_API lineage_profile *lineage_profile_new(lineage_session *session);
 LINEAGE_API void lineage_profile_free(lineage_profile *profile);
 
 /** Learns one dump (read through the same session): adds its keys, edges,
- * names and build. The dump is only borrowed during the call. */
-LINEAGE_API void lineage_profile_add_dump(lineage_profile *profile, const lineage_dump *dump);
+ * names and build. The dump is only borrowed during the call. Returns
+ * LINEAGE_E_LIMIT, leaving the profile unchanged, when a count would pass
+ * 2^64 - 1 (see lineage_profile_merge), else LINEAGE_OK. */
+LINEAGE_API lineage_status lineage_profile_add_dump(lineage_profile *profile,
+                                                    const lineage_dump *dump);
 
-/** Merges `from` into `into` (both of the same session). Returns
- * LINEAGE_E_ARG when the sessions differ, else LINEAGE_OK. */
+/** Merges `from` into `into` (both of the same session): counts add,
+ * ranges widen. Returns LINEAGE_E_ARG when the sessions differ,
+ * LINEAGE_E_LIMIT when an added count (dumps, a build's dumps, a fact's
+ * dumps or total) would pass 2^64 - 1: counts are never wrapped or capped,
+ * and a refused merge leaves `into` unchanged. Else LINEAGE_OK. */
 LINEAGE_API lineage_status lineage_profile_merge(lineage_profile *into,
                                                  const lineage_profile *from);
+/** As lineage_profile_merge; a refused merge also adds an error to `diags`
+ * (when not NULL) naming `name`, where `from` was read, and the count. */
+LINEAGE_API lineage_status lineage_profile_merge_from(lineage_profile *into,
+                                                      const lineage_profile *from,
+                                                      const char *name,
+                                                      lineage_diag_list *diags);
 
 /** Number of dumps the profile was learned from. */
 LINEAGE_API uint64_t lineage_profile_get_dump_count(const lineage_profile *profile);

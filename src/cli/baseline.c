@@ -24,16 +24,41 @@ int cli_is_profile(const char *path)
     return lineage_profile_sniff(head, n);
 }
 
+typedef struct learn_target {
+    lineage_session *session;
+    lineage_profile *profile;
+    FILE *err;
+} learn_target;
+
+/* Merges `from` (read from `name`) into the target: a count that would
+ * overflow stops it with a message naming the input and the count. */
+static int merge_into(learn_target *t, const lineage_profile *from, const char *name,
+                      lineage_diag_list *diags)
+{
+    lineage_status st = lineage_profile_merge_from(t->profile, from, name, diags);
+    cli_print_diags_to(t->err, diags);
+    return st == LINEAGE_OK ? EXIT_CLEAN : EXIT_INPUT;
+}
+
+/* Learned on its own and merged, as lineage_profile_add_dump does, so that
+ * a count past 2^64 - 1 gets its message. */
 static int learn_dump(void *ctx, const lineage_dump *dump)
 {
-    lineage_profile_add_dump(ctx, dump);
-    return EXIT_CLEAN;
+    learn_target *t = ctx;
+    lineage_profile *one = lineage_profile_new(t->session);
+    lineage_profile_add_dump(one, dump);
+    lineage_diag_list *diags = lineage_diag_list_new();
+    int rc = merge_into(t, one, lineage_dump_get_source(dump), diags);
+    lineage_diag_list_free(diags);
+    lineage_profile_free(one);
+    return rc;
 }
 
 int cli_learn_inputs(lineage_session *session, lineage_profile *profile, char **files, int nfiles,
                      const cli_input_options *options)
 {
     int status = EXIT_CLEAN;
+    learn_target target = {session, profile, options->err ? options->err : stderr};
     for (int i = 0; i < nfiles; i++) {
         if (strcmp(files[i], "--") == 0)
             continue;
@@ -42,14 +67,16 @@ int cli_learn_inputs(lineage_session *session, lineage_profile *profile, char **
             lineage_diag_list *diags = lineage_diag_list_new();
             lineage_profile *p = NULL;
             lineage_status st = lineage_profile_load(session, files[i], diags, &p);
-            cli_print_diags_to(options->err ? options->err : stderr, diags);
+            if (st == LINEAGE_OK) {
+                rc = merge_into(&target, p, files[i], diags);
+            } else {
+                cli_print_diags_to(target.err, diags);
+                rc = EXIT_INPUT;
+            }
             lineage_diag_list_free(diags);
-            if (st == LINEAGE_OK)
-                lineage_profile_merge(profile, p);
             lineage_profile_free(p);
-            rc = st == LINEAGE_OK ? EXIT_CLEAN : EXIT_INPUT;
         } else {
-            rc = cli_read_inputs(session, &files[i], 1, options, learn_dump, profile);
+            rc = cli_read_inputs(session, &files[i], 1, options, learn_dump, &target);
         }
         if (rc > status)
             status = rc;

@@ -298,6 +298,78 @@ static void test_many_dumps(void **state)
     strbuf_release(&sb);
 }
 
+/* The rules `learn --emit-rules` writes for the first dump of `sb`, after
+ * checking that it has n processes. */
+static char *emit_rules_of(const strbuf *sb, size_t n)
+{
+    result r = read_all(sb->data, sb->len, NULL);
+    assert_int_equal(r.ndumps, 1);
+    assert_int_equal(lineage_dump_process_count(r.dumps[0]), n);
+    lineage_profile *p = lineage_profile_new(r.session);
+    assert_int_equal(lineage_profile_add_dump(p, r.dumps[0]), LINEAGE_OK);
+    char *rules = lineage_profile_emit_rules(p);
+    lineage_profile_free(p);
+    result_free(&r);
+    return rules;
+}
+
+/* Occurrences of needle in text, in one pass (a strstr per occurrence is
+ * quadratic under the sanitizers, which measure the rest each time). */
+static size_t count_of(const char *text, const char *needle)
+{
+    size_t n = 0, len = strlen(text), nlen = strlen(needle);
+    for (size_t i = 0; i + nlen <= len; i++)
+        n += text[i] == needle[0] && memcmp(text + i, needle, nlen) == 0;
+    return n;
+}
+
+/* 20,000 image names that all give the rule ID "fleet.----": each rule
+ * gets the next free suffix. Searching the taken IDs anew for every
+ * suffix of every name is cubic here (hours, not seconds). */
+static void test_emit_rules_colliding_names(void **state)
+{
+    (void)state;
+    static const char punct[] = "!#$%&()+,;=@[]^_{}~";
+    const size_t n = 20000, np = sizeof punct - 1;
+    strbuf sb = STRBUF_INIT;
+    proc_line(&sb, 0, 4, "System");
+    for (size_t i = 0; i < n; i++) {
+        char name[5] = {punct[i / (np * np * np) % np], punct[i / (np * np) % np],
+                        punct[i / np % np], punct[i % np], '\0'};
+        proc_line(&sb, 4, 8 + 4 * i, name);
+    }
+    char *rules = emit_rules_of(&sb, n + 1);
+    assert_int_equal(count_of(rules, "\nrule "), n + 1);
+    assert_int_equal(count_of(rules, "\nrule fleet.---- {\n"), 1);
+    assert_non_null(strstr(rules, "\nrule fleet.-----2 {\n"));
+    assert_non_null(strstr(rules, "\nrule fleet.-----20000 {\n"));
+    assert_null(strstr(rules, "\nrule fleet.-----20001 {\n"));
+    free(rules);
+    strbuf_release(&sb);
+}
+
+/* 200,000 distinct image names under one parent: comparing each name's
+ * rule ID with every earlier one, or looking through every edge for each
+ * name's parents, is quadratic here (minutes). */
+static void test_emit_rules_many_names(void **state)
+{
+    (void)state;
+    const size_t n = 200000;
+    strbuf sb = STRBUF_INIT;
+    proc_line(&sb, 0, 4, "System");
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "lsas%zu.exe", i);
+        proc_line(&sb, 4, 8 + 4 * i, name);
+    }
+    char *rules = emit_rules_of(&sb, n + 1);
+    assert_int_equal(count_of(rules, "\nrule "), n + 1);
+    assert_int_equal(count_of(rules, " is /^(?:system)$/\n"), n);
+    assert_non_null(strstr(rules, "\nrule fleet.lsas199999.exe {\n"));
+    free(rules);
+    strbuf_release(&sb);
+}
+
 /* ---- bytes ------------------------------------------------------------- */
 
 /* A 10 MB line between two process lines is skipped with a warning. */
@@ -567,6 +639,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_long_cycle),
         cmocka_unit_test(test_colliding_pids),
         cmocka_unit_test(test_many_dumps),
+        cmocka_unit_test(test_emit_rules_colliding_names),
+        cmocka_unit_test(test_emit_rules_many_names),
         cmocka_unit_test(test_many_sessions),
         cmocka_unit_test(test_reused_pid_with_times),
         cmocka_unit_test(test_ten_megabyte_line),

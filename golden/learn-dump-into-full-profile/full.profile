@@ -1,0 +1,2 @@
+lineage-profile 1
+dumps 18446744073709551615

@@ -1,0 +1,2 @@
+lineage-profile 1
+dumps 10000000000000000000
