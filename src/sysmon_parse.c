@@ -36,7 +36,13 @@
  * no entity can be declared at all. libxml2's default limits (nesting 256,
  * text nodes 10 MB) apply; each field kept is bounded by
  * LINEAGE_MAX_XML_FIELD. A malformed document ends the dump with an error
- * naming the line and column; the events before it are kept. */
+ * naming the line and column; the events before it are kept. An error the
+ * parser only finds at our closing wrapper tag means the source ended early
+ * (a file cut short): it is reported on the source's last line, in terms of
+ * what was left open, never with the wrapper's name or line.
+ *
+ * Text read to its end without "<Event" anywhere (prose read with
+ * --input-format sysmon) is no dump, as for the other formats. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +61,11 @@
 
 /* The wrapper around the input; it is on line 1 with no newline, so the
  * parser's line numbers are the source's. */
-static const char wrap_open[] = "<lineage-sysmon-log>";
-static const char wrap_close[] = "</lineage-sysmon-log>";
+#define WRAP_NAME "lineage-sysmon-log"
+static const char wrap_open[] = "<" WRAP_NAME ">";
+static const char wrap_close[] = "</" WRAP_NAME ">";
+/* Blanks fed before wrap_close; see refill. */
+#define END_PADDING 4096
 
 typedef enum field_id {
     F_EVENT_ID = 0,
@@ -98,7 +107,15 @@ struct format_parser {
     strbuf pending;
     size_t pending_at;
     unsigned long lines_fed;
+    size_t fed_len; /* bytes of line lines_fed */
     int io_error;
+
+    /* The source's last line with more than blanks, where a cut-short
+     * file is reported. */
+    strbuf last_text;
+    unsigned long last_number;
+    int ended; /* the error at the end of the source was reported */
+    int saw_log; /* a line held "<Event": the input is meant as an event log */
 
     /* The event being read. */
     field fields[F_COUNT];
@@ -156,6 +173,12 @@ static int refill(format_parser *p)
         if (r < 0)
             p->io_error = 1;
         if (r <= 0) {
+            /* libxml2's reader drops the nodes it parsed but had not yet
+             * handed out when it meets a fatal error, as it does at our
+             * closing tag when the source ended early: blanks wider than
+             * its 512-byte chunks make it hand out every complete event
+             * first. Blanks are text inside the wrapper and keep lines. */
+            strbuf_pad(&p->pending, ' ', END_PADDING);
             strbuf_add(&p->pending, wrap_close, sizeof wrap_close - 1);
             p->stage = FEED_CLOSE;
             return 1;
@@ -177,6 +200,14 @@ static int refill(format_parser *p)
         if (ln.number == 1)
             blank_declaration(p->pending.data + at, ln.len);
         strbuf_putc(&p->pending, '\n');
+        if (i < ln.len) {
+            p->last_text.len = 0;
+            strbuf_add(&p->last_text, ln.text, ln.len);
+            p->last_number = ln.number;
+        }
+        if (!p->saw_log)
+            p->saw_log = scan_contains(ln.text, ln.len, "<Event");
+        p->fed_len = ln.len;
         p->lines_fed = ln.number;
         p->dump->last_line = ln.number;
         return 1;
@@ -212,6 +243,90 @@ static int xml_close(void *ctx)
     return 0;
 }
 
+/* Characters (not bytes: libxml2 counts columns in characters) of a
+ * UTF-8 line. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Whether an error at line:col lies past the source's last character, in
+ * the wrapper's closing tag: the source ended in the middle of something.
+ * A start tag cut after its '/' is reported at that last character. */
+static int past_the_end(const format_parser *p, unsigned long line, int col, int code)
+{
+    if (p->stage < FEED_CLOSE || line < p->lines_fed)
+        return 0;
+    if (line > p->lines_fed)
+        return 1;
+    size_t chars = line == p->last_number ? utf8_chars(p->last_text.data, p->last_text.len)
+                                          : p->fed_len; /* a blank line */
+    int in_tag = code == XML_ERR_SPACE_REQUIRED || code == XML_ERR_NAME_REQUIRED ||
+                 code == XML_ERR_GT_REQUIRED;
+    return col > 0 && ((size_t)col > chars || (in_tag && (size_t)col == chars));
+}
+
+/* What the source ended inside of, by libxml2's error code. */
+static const char *unfinished(int code)
+{
+    switch (code) {
+    case XML_ERR_LT_IN_ATTRIBUTE:
+    case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+        return "an attribute value";
+    case XML_ERR_COMMENT_NOT_FINISHED:
+        return "a comment";
+    case XML_ERR_CDATA_NOT_FINISHED:
+        return "a CDATA section";
+    case XML_ERR_PI_NOT_FINISHED:
+        return "a processing instruction";
+    case XML_ERR_INVALID_HEX_CHARREF:
+    case XML_ERR_INVALID_DEC_CHARREF:
+    case XML_ERR_INVALID_CHARREF:
+    case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+        return "a character or entity reference";
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+    case XML_ERR_SPACE_REQUIRED:
+    case XML_ERR_NAME_REQUIRED:
+    case XML_ERR_GT_REQUIRED:
+    case XML_ERR_LTSLASH_REQUIRED:
+    case XML_ERR_TAG_NOT_FINISHED:
+        return "a tag";
+    default:
+        return "markup";
+    }
+}
+
+/* The one error for a source that ends early, on its last line with a
+ * caret after the last character. libxml2 follows it with errors about the
+ * wrapper, which are dropped. */
+#if LIBXML_VERSION >= 21200
+static void report_end(format_parser *p, const xmlError *err)
+#else
+static void report_end(format_parser *p, xmlErrorPtr err)
+#endif
+{
+    const char *text = p->last_number ? p->last_text.data : NULL;
+    size_t len = p->last_number ? p->last_text.len : 0;
+    unsigned col = p->last_number ? (unsigned)len + 1 : 0;
+    const char *name = source_name(p->src);
+    p->ended = 1;
+    p->xml_errors++;
+    if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 && err->str2 &&
+        strcmp(err->str2, WRAP_NAME) == 0 && strcmp(err->str1, WRAP_NAME) != 0) {
+        lineage_diag_add(p->dump->diags, LINEAGE_ERROR, name, p->last_number, col, text, len,
+                         "the XML ends before <%s> (opened on line %d) is closed (file cut "
+                         "short?)",
+                         err->str1, err->int1);
+        return;
+    }
+    lineage_diag_add(p->dump->diags, LINEAGE_ERROR, name, p->last_number, col, text, len,
+                     "the XML ends inside %s (file cut short?)", unfinished(err->code));
+}
+
 #if LIBXML_VERSION >= 21200
 static void xml_error(void *ctx, const xmlError *err)
 #else
@@ -219,7 +334,7 @@ static void xml_error(void *ctx, xmlErrorPtr err)
 #endif
 {
     format_parser *p = ctx;
-    if (!err)
+    if (!err || p->ended)
         return;
     const char *msg = err->message ? err->message : "malformed XML";
     size_t len = strlen(msg);
@@ -231,8 +346,21 @@ static void xml_error(void *ctx, xmlErrorPtr err)
     if (line == 1 && col > (int)(sizeof wrap_open - 1))
         col -= (int)(sizeof wrap_open - 1);
     lineage_severity sev = err->level == XML_ERR_WARNING ? LINEAGE_WARNING : LINEAGE_ERROR;
+    if (sev == LINEAGE_ERROR && past_the_end(p, line, col, err->code)) {
+        report_end(p, err);
+        return;
+    }
     if (sev == LINEAGE_ERROR)
         p->xml_errors++;
+    /* An end tag the source has one too many of closes our wrapper. */
+    if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 && err->str2 &&
+        strcmp(err->str1, WRAP_NAME) == 0) {
+        lineage_diag_add(p->dump->diags, sev, source_name(p->src), line,
+                         col > 0 ? (unsigned)col : 0, NULL, 0,
+                         "malformed XML: </%s> closes an element that was never opened",
+                         err->str2);
+        return;
+    }
     lineage_diag_add(p->dump->diags, sev, source_name(p->src), line, col > 0 ? (unsigned)col : 0,
                      NULL, 0, "malformed XML: %.*s", (int)len, msg);
 }
@@ -525,6 +653,16 @@ static lineage_status sysmon_next(format_parser *p, lineage_dump **out)
 
     lineage_dump *d = p->dump;
     p->dump = NULL;
+    if (!p->saw_log && p->stage >= FEED_CLOSE) {
+        /* Read to the end and not an event log (prose read with
+         * --input-format sysmon, say): no dump, as for the other formats;
+         * what the XML parser said stays with the reader. A document
+         * whose error stopped the parser early stays an error-carrying
+         * dump. */
+        lineage_diag_list_take(p->reader_diags, d->diags);
+        lineage_dump_free(d);
+        return p->io_error ? LINEAGE_E_IO : LINEAGE_OK;
+    }
     if (p->other_events) {
         char count[24];
         snprintf(count, sizeof count, "%lu", p->other_events);
@@ -583,6 +721,7 @@ static void sysmon_close(format_parser *p)
     for (int i = 0; i < F_COUNT; i++)
         strbuf_release(&p->fields[i].text);
     strbuf_release(&p->pending);
+    strbuf_release(&p->last_text);
     free(p->parent_images);
     free(p);
 }

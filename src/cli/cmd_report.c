@@ -173,14 +173,22 @@ static int read_dumps(lineage_session *session, char **files, int nfiles, const 
         if (st != LINEAGE_OK) {
             cli_print_diags(lineage_reader_get_diags(r));
             lineage_reader_free(r);
-            status = st == LINEAGE_E_ARG ? EXIT_USAGE : EXIT_INPUT;
-            if (status == EXIT_USAGE)
+            if (st == LINEAGE_E_ARG) {
+                status = EXIT_USAGE;
                 break;
+            }
+            status = status > EXIT_INPUT ? status : EXIT_INPUT;
             continue;
         }
         lineage_dump *d = NULL;
         while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
             problems += cli_print_diags(lineage_dump_get_diags(d));
+            /* An error inside a dump (a malformed document) lost part of
+             * the input: the run fails as check's does, and no report is
+             * written. */
+            if (lineage_diag_list_count_at_least(lineage_dump_get_diags(d), LINEAGE_ERROR) &&
+                status < EXIT_INPUT)
+                status = EXIT_INPUT;
             if (add_dump(checker, report, d) != EXIT_CLEAN)
                 status = EXIT_RULES;
             d = NULL;

@@ -1,24 +1,66 @@
 /* --scan: one list dump plus the scan dump of the same image. */
 #include "scan_input.h"
+#include "term.h"
 
 #include <stdlib.h>
 
-/* The one dump of a file, or NULL with an exit code in *rc (diagnostics
- * printed). */
+/* Prints the records of `diags` from record `from` on, filtered by -q/-v
+ * as cli_print_diags does; the merge appends its notes to the list dump's
+ * records, which were printed when the list was read. `dropped` is how many
+ * records the list had dropped before. Returns the warnings and errors
+ * among the new records. */
+static size_t print_diags_from(const lineage_diag_list *diags, size_t from, size_t dropped)
+{
+    lineage_severity shown = cli_verbosity() < 0   ? LINEAGE_ERROR
+                             : cli_verbosity() > 0 ? LINEAGE_NOTE
+                                                   : LINEAGE_WARNING;
+    size_t n = lineage_diag_list_count(diags), problems = 0;
+    for (size_t i = from; i < n; i++) {
+        const lineage_diag *dg = lineage_diag_list_get(diags, i);
+        lineage_severity sev = lineage_diag_get_severity(dg);
+        problems += sev >= LINEAGE_WARNING;
+        if (sev < shown)
+            continue;
+        char *text = lineage_diag_format(dg);
+        fputs(text, stderr);
+        free(text);
+    }
+    if (lineage_diag_list_dropped(diags) > dropped)
+        fprintf(stderr, "lineage: %zu more diagnostics not shown\n",
+                lineage_diag_list_dropped(diags) - dropped);
+    return problems;
+}
+
+/* Raises the exit code *rc to `status`: a usage error wins (the run
+ * stops), then the higher code. */
+static void raise_exit(int *rc, int status)
+{
+    if (*rc != EXIT_USAGE && (status == EXIT_USAGE || status > *rc))
+        *rc = status;
+}
+
+/* The one dump of a file, its diagnostics printed as cli_read_inputs
+ * prints a file's. An error inside the dump (a malformed document) keeps
+ * the dump but raises *rc to EXIT_INPUT, as for any input. NULL when the
+ * file holds no dump or more than one, with *rc raised to the exit code. */
 static lineage_dump *read_single(lineage_session *session, const char *path, const char *role,
                                  const cli_input_options *o, size_t *problems, int *rc)
 {
     lineage_reader *r = NULL;
     lineage_dump *first = NULL, *d = NULL;
     unsigned count = 0;
+    int status = EXIT_CLEAN;
     lineage_status st = lineage_reader_open(session, path, o->format, &r);
     if (st != LINEAGE_OK) {
         cli_print_diags(lineage_reader_get_diags(r));
         lineage_reader_free(r);
-        *rc = st == LINEAGE_E_ARG ? EXIT_USAGE : EXIT_INPUT;
+        raise_exit(rc, st == LINEAGE_E_ARG ? EXIT_USAGE : EXIT_INPUT);
         return NULL;
     }
     while ((st = lineage_reader_next(r, &d)) == LINEAGE_OK && d) {
+        *problems += cli_print_diags(lineage_dump_get_diags(d));
+        if (lineage_diag_list_count_at_least(lineage_dump_get_diags(d), LINEAGE_ERROR))
+            status = EXIT_INPUT;
         if (++count == 1)
             first = d;
         else
@@ -28,19 +70,19 @@ static lineage_dump *read_single(lineage_session *session, const char *path, con
     lineage_dump_free(d);
     *problems += cli_print_diags(lineage_reader_get_diags(r));
     lineage_reader_free(r);
-    if (st != LINEAGE_OK) {
-        *rc = EXIT_INPUT;
-    } else if (count != 1) {
+    if (st != LINEAGE_OK)
+        status = EXIT_INPUT;
+    if (count != 1) {
         if (count == 0)
             cli_error("%s: no dump found; --scan needs one %s dump", path, role);
         else
             cli_error("%s holds %u dumps; --scan needs exactly one %s dump", path, count, role);
-        *rc = count == 0 ? EXIT_INPUT : EXIT_USAGE;
-    } else {
-        return first;
+        status = count == 0 ? EXIT_INPUT : EXIT_USAGE;
+        lineage_dump_free(first);
+        first = NULL;
     }
-    lineage_dump_free(first);
-    return NULL;
+    raise_exit(rc, status);
+    return first;
 }
 
 int cli_read_scan_pair(lineage_session *session, const char *list_path, const char *scan_path,
@@ -54,12 +96,15 @@ int cli_read_scan_pair(lineage_session *session, const char *list_path, const ch
         lineage_dump_free(list);
         return rc;
     }
+    const lineage_diag_list *diags = lineage_dump_get_diags(list);
+    size_t printed = lineage_diag_list_count(diags);
+    size_t dropped = lineage_diag_list_dropped(diags);
     lineage_status st = lineage_dump_merge_scan(list, scan);
     lineage_dump_free(scan);
-    *problems += cli_print_diags(lineage_dump_get_diags(list));
+    *problems += print_diags_from(diags, printed, dropped);
     if (st != LINEAGE_OK) {
         cli_error("--scan: %s", lineage_status_string(st));
-        rc = EXIT_INPUT;
+        raise_exit(&rc, EXIT_INPUT);
     }
     *out = list;
     return rc;

@@ -11,9 +11,11 @@
  * dump or more than one is a usage error: which dump the scan belongs to
  * would be a guess. Returns an exit code. */
 /* The same reading and merging, for callers that keep the merged dump:
- * on EXIT_CLEAN (or EXIT_INPUT after a failed merge, when the dump is
- * still valid) *out is the merged list dump, which the caller frees; else
- * *out is NULL. Diagnostics are printed and the number of warnings and
+ * when each file gave its one dump, *out is the merged list dump, which the
+ * caller frees, even if the exit code is EXIT_INPUT (an error inside
+ * either dump, or a failed merge: the dump is still valid, as a dump with
+ * errors is without --scan); else *out is NULL. The diagnostics of both
+ * files and of the merge are printed and the number of warnings and
  * errors among them is added to *problems. Returns an exit code. */
 int cli_read_scan_pair(lineage_session *session, const char *list_path, const char *scan_path,
                        const cli_input_options *options, size_t *problems, lineage_dump **out);

@@ -358,6 +358,114 @@ static void escaped_names(void **state)
     lineage_session_free(s);
 }
 
+/* The first error of a dump, or NULL. */
+static const lineage_diag *first_error(const lineage_dump *d)
+{
+    const lineage_diag_list *diags = lineage_dump_get_diags(d);
+    for (size_t i = 0; i < lineage_diag_list_count(diags); i++)
+        if (lineage_diag_get_severity(lineage_diag_list_get(diags, i)) == LINEAGE_ERROR)
+            return lineage_diag_list_get(diags, i);
+    return NULL;
+}
+
+/* A log cut short: one error on its last line, naming what was left open,
+ * with that line and a caret after its end; never our wrapper element nor
+ * a line past the end. Every complete event before the cut is kept. */
+static void cut_short(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        unsigned long line;
+        const char *message;
+        size_t processes;
+    } cases[] = {
+        {"<Events>\n" CREATE("10", "4", "C:\\a.exe", "System", "2024-03-05 08:00:00.000"), 2,
+         "the XML ends before <Events> (opened on line 1) is closed (file cut short?)", 1},
+        {"<Events>\n" CREATE("10", "4", "C:\\a.exe", "System", "2024-03-05 08:00:00.000")
+         CREATE("11", "10", "C:\\b.exe", "C:\\a.exe", "2024-03-05 08:00:01.000") "\n  \n", 3,
+         "the XML ends before <Events> (opened on line 1) is closed (file cut short?)", 2},
+        {"<Events>\n" CREATE("10", "4", "C:\\a.exe", "System", "2024-03-05 08:00:00.000")
+         EV_OPEN "<EventID>1</EventID><TimeCreated SystemTime=\"2024", 3,
+         "the XML ends inside an attribute value (file cut short?)", 1},
+        {"<Events>\n" EV_OPEN "<EventID>1</EventID></System><EventData>\n"
+         "<Data Name='Image'>C:\\",
+         3,
+         "the XML ends before <Data> (opened on line 3) is closed (file cut short?)", 0},
+        {"<Events>\n" EV_OPEN "<EventID>1</EventID><Correlation/", 2,
+         "the XML ends inside a tag (file cut short?)", 0},
+        {"<Events>\n" EV_OPEN "<EventID>1</Event", 2,
+         "the XML ends inside a tag (file cut short?)", 0},
+        {"<Events>\n" EV_OPEN "<!-- a comment\n", 2,
+         "the XML ends inside a comment (file cut short?)", 0},
+    };
+    lineage_session *s = lineage_session_new();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lineage_dump *d = read_one(s, cases[i].text);
+        assert_int_equal(lineage_dump_process_count(d), cases[i].processes);
+        assert_int_equal(count_at_least(d, LINEAGE_ERROR), 1);
+        const lineage_diag *e = first_error(d);
+        assert_string_equal(lineage_diag_get_message(e), cases[i].message);
+        assert_int_equal(lineage_diag_get_line(e), cases[i].line);
+        /* The caret goes after the last character of that line. */
+        const char *src = lineage_diag_get_source_line(e);
+        assert_true(strlen(src) > 0);
+        assert_int_equal(lineage_diag_get_excerpt_column(e), strlen(src) + 1);
+        const lineage_diag_list *diags = lineage_dump_get_diags(d);
+        for (size_t k = 0; k < lineage_diag_list_count(diags); k++)
+            assert_null(strstr(lineage_diag_get_message(lineage_diag_list_get(diags, k)),
+                               "lineage-sysmon-log"));
+        lineage_dump_free(d);
+    }
+    lineage_session_free(s);
+}
+
+/* An end tag too many is an error at that tag, in the source's terms. */
+static void extra_end_tag(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d =
+        read_one(s, "<Events>\n" CREATE("10", "4", "C:\\a.exe", "System", "2024-03-05 08:00:00.000")
+                    "</Events>\n</Events>\n");
+    const lineage_diag *e = first_error(d);
+    assert_non_null(e);
+    assert_string_equal(lineage_diag_get_message(e),
+                        "malformed XML: </Events> closes an element that was never opened");
+    assert_int_equal(lineage_diag_get_line(e), 4);
+    assert_int_equal(lineage_dump_process_count(d), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* Read as sysmon (--input-format), text with no event in it is no dump,
+ * as for every other format; XML errors on the way are the reader's. */
+static void forced_on_prose(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "hello world\n",
+        "Notes: AT&T rocks\n",
+        "<notes>nothing here</notes>\n",
+        "\n\n",
+    };
+    lineage_session *s = lineage_session_new();
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        lineage_reader *r = NULL;
+        assert_int_equal(lineage_reader_open_memory(s, "x.txt", texts[i], strlen(texts[i]),
+                                                    "sysmon", &r),
+                         LINEAGE_OK);
+        lineage_dump *d = NULL;
+        assert_int_equal(lineage_reader_next(r, &d), LINEAGE_OK);
+        assert_null(d);
+        assert_int_equal(lineage_reader_get_dump_count(r), 0);
+        const lineage_diag_list *diags = lineage_reader_get_diags(r);
+        assert_int_equal(lineage_diag_list_count_at_least(diags, LINEAGE_ERROR), i == 1 ? 1 : 0);
+        lineage_reader_free(r);
+    }
+    lineage_session_free(s);
+}
+
 /* "name pid ppid parent" lines sorted by PID; with skip_system, System
  * (PID 4) is left out and its children get no parent, as in a creation
  * log that cannot contain it. */
@@ -421,7 +529,8 @@ int main(void)
         cmocka_unit_test(pid_reuse),      cmocka_unit_test(malformed),
         cmocka_unit_test(hostile),        cmocka_unit_test(field_limit),
         cmocka_unit_test(empty_log),      cmocka_unit_test(same_system_as_kd),
-        cmocka_unit_test(escaped_names),
+        cmocka_unit_test(escaped_names),  cmocka_unit_test(cut_short),
+        cmocka_unit_test(extra_end_tag),  cmocka_unit_test(forced_on_prose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
