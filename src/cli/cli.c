@@ -36,13 +36,19 @@ size_t cli_print_diags(const lineage_diag_list *diags)
 
 size_t cli_print_diags_to(FILE *err, const lineage_diag_list *diags)
 {
+    cli_diag_mark from_start = {0};
+    return cli_print_diags_since(err, diags, &from_start);
+}
+
+size_t cli_print_diags_since(FILE *err, const lineage_diag_list *diags, cli_diag_mark *mark)
+{
     size_t n = lineage_diag_list_count(diags);
     /* -q shows errors only, -v notes too; the count is the same either way
      * so --strict does not depend on what was shown. */
     lineage_severity shown = cli_verbosity() < 0   ? LINEAGE_ERROR
                              : cli_verbosity() > 0 ? LINEAGE_NOTE
                                                    : LINEAGE_WARNING;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = mark->printed; i < n; i++) {
         const lineage_diag *dg = lineage_diag_list_get(diags, i);
         if (lineage_diag_get_severity(dg) < shown)
             continue;
@@ -51,9 +57,12 @@ size_t cli_print_diags_to(FILE *err, const lineage_diag_list *diags)
         free(text);
     }
     size_t dropped = lineage_diag_list_dropped(diags);
-    if (dropped)
-        fprintf(err, "lineage: %zu more diagnostics not shown\n", dropped);
-    return lineage_diag_list_count_at_least(diags, LINEAGE_WARNING);
+    if (dropped > mark->dropped)
+        fprintf(err, "lineage: %zu more diagnostics not shown\n", dropped - mark->dropped);
+    size_t problems = lineage_diag_list_count_at_least(diags, LINEAGE_WARNING);
+    size_t gained = problems - mark->problems;
+    *mark = (cli_diag_mark){n, dropped, problems};
+    return gained;
 }
 
 int cli_write(const char *s)

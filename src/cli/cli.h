@@ -62,6 +62,14 @@ int cli_parse_fail_on(const char *cmd, const char *value, lineage_level *out);
 size_t cli_print_diags(const lineage_diag_list *diags);
 /* The same on `err` (a worker's buffer under -j). */
 size_t cli_print_diags_to(FILE *err, const lineage_diag_list *diags);
+/* How much of a diagnostic list was printed: its records, dropped records
+ * and warnings and errors at the time. */
+typedef struct cli_diag_mark {
+    size_t printed, dropped, problems;
+} cli_diag_mark;
+/* Like cli_print_diags_to for what the list gained since *mark (zeroed:
+ * all of it), which then moves to the list's end. */
+size_t cli_print_diags_since(FILE *err, const lineage_diag_list *diags, cli_diag_mark *mark);
 /* Writes a string to stdout; 0 on a write error. */
 int cli_write(const char *s);
 /* The closest candidate to `word` within edit distance 2, or NULL. */

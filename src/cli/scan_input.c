@@ -4,33 +4,6 @@
 
 #include <stdlib.h>
 
-/* Prints the records of `diags` from record `from` on, filtered by -q/-v
- * as cli_print_diags does; the merge appends its notes to the list dump's
- * records, which were printed when the list was read. `dropped` is how many
- * records the list had dropped before. Returns the warnings and errors
- * among the new records. */
-static size_t print_diags_from(const lineage_diag_list *diags, size_t from, size_t dropped)
-{
-    lineage_severity shown = cli_verbosity() < 0   ? LINEAGE_ERROR
-                             : cli_verbosity() > 0 ? LINEAGE_NOTE
-                                                   : LINEAGE_WARNING;
-    size_t n = lineage_diag_list_count(diags), problems = 0;
-    for (size_t i = from; i < n; i++) {
-        const lineage_diag *dg = lineage_diag_list_get(diags, i);
-        lineage_severity sev = lineage_diag_get_severity(dg);
-        problems += sev >= LINEAGE_WARNING;
-        if (sev < shown)
-            continue;
-        char *text = lineage_diag_format(dg);
-        fputs(text, stderr);
-        free(text);
-    }
-    if (lineage_diag_list_dropped(diags) > dropped)
-        fprintf(stderr, "lineage: %zu more diagnostics not shown\n",
-                lineage_diag_list_dropped(diags) - dropped);
-    return problems;
-}
-
 /* Raises the exit code *rc to `status`: a usage error wins (the run
  * stops), then the higher code. */
 static void raise_exit(int *rc, int status)
@@ -96,12 +69,14 @@ int cli_read_scan_pair(lineage_session *session, const char *list_path, const ch
         lineage_dump_free(list);
         return rc;
     }
+    /* The merge adds its notes to the list dump's records, which were
+     * printed when the list was read. */
     const lineage_diag_list *diags = lineage_dump_get_diags(list);
-    size_t printed = lineage_diag_list_count(diags);
-    size_t dropped = lineage_diag_list_dropped(diags);
+    cli_diag_mark mark = {lineage_diag_list_count(diags), lineage_diag_list_dropped(diags),
+                          lineage_diag_list_count_at_least(diags, LINEAGE_WARNING)};
     lineage_status st = lineage_dump_merge_scan(list, scan);
     lineage_dump_free(scan);
-    *problems += print_diags_from(diags, printed, dropped);
+    *problems += cli_print_diags_since(stderr, diags, &mark);
     if (st != LINEAGE_OK) {
         cli_error("--scan: %s", lineage_status_string(st));
         raise_exit(&rc, EXIT_INPUT);
