@@ -165,20 +165,24 @@ static int compare_order(const void *pa, const void *pb)
     return c ? c : compare_names(x->a, y->a);
 }
 
-size_t *fact_order(const fact_set *s)
+/* The indices of the facts of `s` in the order `compare` gives their
+ * order_items. */
+static size_t *facts_sorted(const fact_set *s, int (*compare)(const void *, const void *))
 {
     order_item *items = xcalloc(s->n ? s->n : 1, sizeof *items);
     for (size_t i = 0; i < s->n; i++) {
         items[i].f = &s->items[i];
         items[i].index = i;
     }
-    qsort(items, s->n, sizeof *items, compare_order);
+    qsort(items, s->n, sizeof *items, compare);
     size_t *idx = xcalloc(s->n ? s->n : 1, sizeof *idx);
     for (size_t i = 0; i < s->n; i++)
         idx[i] = items[i].index;
     free(items);
     return idx;
 }
+
+size_t *fact_order(const fact_set *s) { return facts_sorted(s, compare_order); }
 
 int profile_is_protected(const char *n)
 {
@@ -1036,20 +1040,7 @@ static int compare_by_child(const void *pa, const void *pb)
 }
 
 /* Indices of the edges by child, then parent: each name's parents in a row. */
-static size_t *edges_by_child(const fact_set *s)
-{
-    order_item *items = xcalloc(s->n ? s->n : 1, sizeof *items);
-    for (size_t i = 0; i < s->n; i++) {
-        items[i].f = &s->items[i];
-        items[i].index = i;
-    }
-    qsort(items, s->n, sizeof *items, compare_by_child);
-    size_t *idx = xcalloc(s->n ? s->n : 1, sizeof *idx);
-    for (size_t i = 0; i < s->n; i++)
-        idx[i] = items[i].index;
-    free(items);
-    return idx;
-}
+static size_t *edges_by_child(const fact_set *s) { return facts_sorted(s, compare_by_child); }
 
 /* The rule for one name: `real` is its image name, edges[0..nedges) the
  * indices of its edges, by parent. */
