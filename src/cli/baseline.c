@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int cli_is_profile(const char *path)
@@ -197,22 +199,69 @@ static int write_through(const char *path, const char *target, const char *text)
     return EXIT_CLEAN;
 }
 
+/* Creates a file named `prefix` + six letters, not there before, with
+ * mode 0666 less the umask, as any new file would get (mkstemp's 0600
+ * would need the umask read back, which only changing it can do).
+ * Returns the descriptor and sets *name, or returns -1 with errno. */
+static int create_temp(const char *prefix, char **name)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t len = strlen(prefix) + 7;
+    char *tmp = malloc(len);
+    if (!tmp)
+        abort();
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    unsigned long long x = (unsigned long long)now.tv_nsec ^ ((unsigned long long)getpid() << 32) ^
+                           (unsigned long long)(uintptr_t)tmp;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char *p = tmp + snprintf(tmp, len, "%s", prefix);
+        for (int i = 0; i < 6; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            *p++ = letters[(x >> 33) % (sizeof letters - 1)];
+        }
+        *p = '\0';
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY, 0666);
+        if (fd >= 0 || errno != EEXIST) {
+            if (fd >= 0)
+                *name = tmp;
+            else
+                free(tmp);
+            return fd;
+        }
+    }
+    free(tmp);
+    errno = EEXIST;
+    return -1;
+}
+
 /* A regular file, or none yet: a temporary file in the same directory,
- * renamed over `target` once it is complete. */
-static int write_replacing(const char *path, const char *target, const char *text)
+ * renamed over `target` once it is complete. A file replaced keeps its
+ * permission bits and, where we may set them, its owner and group, as
+ * if it had been written in place (which would also clear set-user-ID
+ * and set-group-ID, so those are not carried over). */
+static int write_replacing(const char *path, const char *target, const struct stat *old,
+                           const char *text)
 {
     const char *slash = strrchr(target, '/');
     size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
-    size_t tlen = dirlen + 32;
-    char *tmp = malloc(tlen);
-    if (!tmp)
+    char *prefix = malloc(dirlen + sizeof ".lineage-");
+    if (!prefix)
         abort();
-    snprintf(tmp, tlen, "%.*s.lineage-XXXXXX", (int)dirlen, target);
-    int fd = mkstemp(tmp);
+    sprintf(prefix, "%.*s.lineage-", (int)dirlen, target);
+    char *tmp = NULL;
+    int fd = create_temp(prefix, &tmp);
+    free(prefix);
     if (fd < 0) {
         cli_error("%s: cannot create a temporary file: %s", path, strerror(errno));
-        free(tmp);
         return EXIT_INPUT;
+    }
+    if (old) {
+        /* Only root may give a file away; a group we are not in is
+         * refused too. Either way the text is still written. */
+        if (old->st_uid != geteuid() || old->st_gid != getegid())
+            (void)!fchown(fd, old->st_uid, old->st_gid);
+        fchmod(fd, old->st_mode & 0777);
     }
     int ok = write_all(fd, text, strlen(text)) && fsync(fd) == 0;
     int saved = errno;
@@ -220,10 +269,6 @@ static int write_replacing(const char *path, const char *target, const char *tex
         ok = 0;
         saved = errno;
     }
-    /* mkstemp creates the file 0600; a profile, rule file or report is
-     * not secret. */
-    if (ok)
-        chmod(tmp, 0644);
     if (ok && rename(tmp, target) != 0) {
         ok = 0;
         saved = errno;
@@ -255,7 +300,7 @@ int cli_write_output(const char *path, const char *text, const cli_output_guard 
     } else if (exists && !S_ISREG(st.st_mode)) {
         rc = write_through(path, target, text);
     } else {
-        rc = write_replacing(path, target, text);
+        rc = write_replacing(path, target, exists ? &st : NULL, text);
     }
     free(target);
     return rc;

@@ -4,7 +4,8 @@
 # output is a terminal, faked with script(1) when it is installed; never
 # with NO_COLOR in auto mode; never into a pipe), -q and -v, wrapped help,
 # a failed write of help or --version, and what -o FILE does with a
-# symbolic link, a FIFO, a device or a file the run read.
+# symbolic link, a FIFO, a device, a file the run read, and the
+# permissions of the file it writes.
 #
 # usage: test-terminal.sh LINEAGE REPO_ROOT
 set -u
@@ -152,6 +153,22 @@ rc=$?
 if [ "$rc" != 2 ] || ! grep -q "refusing to overwrite an input file" "$out"; then
     echo "FAIL: -o through a link to an input exits $rc"; failed=1
 fi
+
+# A file replaced keeps its permissions; a new one gets 0666 less the
+# umask, as with any other program that creates a file.
+mode_of() { ls -l "$1" | cut -c2-10; }
+: >"$dir/private"
+chmod 600 "$dir/private"
+"$lineage" learn "$list" -o "$dir/private" 2>"$out" || {
+    echo "FAIL: -o over a 0600 file: $(cat "$out")"; failed=1; }
+[ "$(mode_of "$dir/private")" = "rw-------" ] || {
+    echo "FAIL: -o over a 0600 file left it $(mode_of "$dir/private")"; failed=1; }
+cmp -s "$dir/expected" "$dir/private" || {
+    echo "FAIL: -o over a 0600 file: it does not hold the profile"; failed=1; }
+(umask 027 && "$lineage" learn "$list" -o "$dir/new-027") 2>"$out" || {
+    echo "FAIL: -o new file under umask 027: $(cat "$out")"; failed=1; }
+[ "$(mode_of "$dir/new-027")" = "rw-r-----" ] || {
+    echo "FAIL: -o new file under umask 027 is $(mode_of "$dir/new-027")"; failed=1; }
 
 # A FIFO is written to, not replaced by a file.
 if mkfifo "$dir/fifo" 2>/dev/null; then
