@@ -20,12 +20,41 @@
 #include "session.h"
 #include "strbuf.h"
 
+/* The key's own marks, and how a component that is exactly one of them
+ * is written instead: its first byte as %XX. */
+static const struct {
+    const char *mark, *escaped;
+} marks[] = {
+    {LINEAGE_KEY_ABSENT, "%3F"},
+    {LINEAGE_KEY_TOP, "%28top)"},
+    {LINEAGE_KEY_ELIDED, "%2E.."},
+};
+
+const char *lineage_key_mark_escaped(const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strlen(marks[i].mark) == len && memcmp(text, marks[i].mark, len) == 0)
+            return marks[i].escaped;
+    return NULL;
+}
+
+const char *lineage_key_mark_unescaped(const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strlen(marks[i].escaped) == len && memcmp(text, marks[i].escaped, len) == 0)
+            return marks[i].mark;
+    return NULL;
+}
+
 /* A "/" or "%" inside an image name would make keys ambiguous: they are
- * written %2F and %25. */
+ * written %2F and %25. So would a name that is one of the marks. */
 static const lineage_name *escape_component(lineage_session *s, const lineage_name *n)
 {
     const char *t = lineage_name_text(n);
     size_t len = lineage_name_length(n);
+    const char *escaped = lineage_key_mark_escaped(t, len);
+    if (escaped)
+        return lineage_session_intern(s, escaped, strlen(escaped));
     if (!memchr(t, '/', len) && !memchr(t, '%', len))
         return n;
     strbuf sb = STRBUF_INIT;
@@ -113,7 +142,7 @@ lineage_keys *lineage_keys_compute(lineage_session *session, const lineage_dump 
         } else {
             deep.len = 0;
             strbuf_add(&deep, chain.data, chain.len);
-            strbuf_puts(&deep, "/.../");
+            strbuf_puts(&deep, "/" LINEAGE_KEY_ELIDED "/");
             strbuf_add(&deep, lineage_name_text(comp), lineage_name_length(comp));
             uint64_t h = session_hash_extend(hash[LINEAGE_MAX_KEY_DEPTH], deep.data + chain.len,
                                              deep.len - chain.len);

@@ -35,8 +35,17 @@ const lineage_name *lineage_key_component(const lineage_process *proc);
 /* The part of a key after its last "/" (the key itself when it has none). */
 const char *lineage_key_last(const lineage_name *key);
 
-/* The text written for an absent parent and for the parent of a top. */
+/* The text written for an absent parent, for the parent of a top, and
+ * for the names left out of a chain deeper than LINEAGE_MAX_KEY_DEPTH. */
 #define LINEAGE_KEY_ABSENT "?"
 #define LINEAGE_KEY_TOP "(top)"
+#define LINEAGE_KEY_ELIDED "..."
+
+/* An image name that is exactly one of those marks is written with its
+ * first byte as %XX ("%3F", "%28top)", "%2E.."), so that no name reads as
+ * a mark. The escaped spelling of a mark, or NULL for any other text. */
+const char *lineage_key_mark_escaped(const char *text, size_t len);
+/* The mark an escaped spelling stands for, or NULL for any other text. */
+const char *lineage_key_mark_unescaped(const char *text, size_t len);
 
 #endif

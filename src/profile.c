@@ -692,22 +692,35 @@ static int parse_fact_body(parse_ctx *c, line_scan *ls, profile_fact *f)
 
 /* Names in name and edge facts are the components keys are made of
  * (lineage_key.c), so that diff finds a key's last name among them: a '/'
- * in an image name is written %2F and a '%' %25 there too. Nothing else
- * reads back the same, so nothing else is taken; in keys '/' joins names. */
+ * in an image name is written %2F and a '%' %25 there too, and a name
+ * that is one of the key's marks ("?", "(top)", "...") is written with
+ * its first byte as %XX. Nothing else reads back the same, so nothing
+ * else is taken; in keys '/' joins names. */
 static int check_escapes(parse_ctx *c, const char *at, const lineage_name *n, int is_key)
 {
     const char *t = lineage_name_text(n);
     size_t len = lineage_name_length(n);
+    size_t comp_start = 0;
     for (size_t i = 0; i < len; i++) {
         if (t[i] == '/' && !is_key) {
             perr(c, at, "a '/' in an image name is written %2F");
             return 0;
         }
-        if (t[i] == '%' && !(len - i >= 3 && (memcmp(t + i, "%25", 3) == 0 ||
-                                              memcmp(t + i, "%2F", 3) == 0))) {
-            perr(c, at, "a '%' in an image name is written %25 (and a '/' %2F)");
-            return 0;
+        if (t[i] == '/') {
+            comp_start = i + 1;
+            continue;
         }
+        if (t[i] != '%' || (len - i >= 3 && (memcmp(t + i, "%25", 3) == 0 ||
+                                             memcmp(t + i, "%2F", 3) == 0)))
+            continue;
+        const char *end = is_key ? memchr(t + i, '/', len - i) : NULL;
+        size_t comp_len = (end ? (size_t)(end - t) : len) - comp_start;
+        if (i == comp_start && lineage_key_mark_unescaped(t + i, comp_len)) {
+            i += comp_len - 1;
+            continue;
+        }
+        perr(c, at, "a '%' in an image name is written %25 (and a '/' %2F)");
+        return 0;
     }
     return 1;
 }
@@ -905,12 +918,18 @@ static void put_rule_string(strbuf *sb, const char *s, size_t len)
     strbuf_putc(sb, '"');
 }
 
-/* The image name a name fact's component stands for: %2F back to '/' and
- * %25 to '%' (the reader takes no other '%'). Rules match real names. */
+/* The image name a name fact's component stands for: %2F back to '/',
+ * %25 to '%', an escaped mark to the mark (the reader takes no other
+ * '%'). Rules match real names. */
 static void put_image_name(strbuf *sb, const lineage_name *n)
 {
     const char *t = lineage_name_text(n);
     size_t len = lineage_name_length(n);
+    const char *mark = lineage_key_mark_unescaped(t, len);
+    if (mark) {
+        strbuf_puts(sb, mark);
+        return;
+    }
     for (size_t i = 0; i < len; i++) {
         if (t[i] == '%' && len - i >= 3 && memcmp(t + i, "%25", 3) == 0) {
             strbuf_putc(sb, '%');

@@ -27,7 +27,8 @@ static void proc_line(strbuf *sb, uint64_t ppid, uint64_t pid, const char *name)
 }
 
 /* The component a node adds to keys, written out by hand: "?" for an
- * absent parent, else the folded full name with "/" and "%" escaped. */
+ * absent parent, a name that is one of the marks with its first byte as
+ * %XX, else the folded full name with "/" and "%" escaped. */
 static void put_component(strbuf *sb, const lineage_node *n)
 {
     if (n->kind == LINEAGE_NODE_ABSENT) {
@@ -36,6 +37,13 @@ static void put_component(strbuf *sb, const lineage_node *n)
     }
     const lineage_name *c = lineage_key_component(n->process);
     const char *t = lineage_name_text(c);
+    static const char *const marks[][2] = {{"?", "%3F"}, {"(top)", "%28top)"}, {"...", "%2E.."}};
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        if (strcmp(t, marks[m][0]) == 0) {
+            strbuf_puts(sb, marks[m][1]);
+            return;
+        }
+    }
     for (size_t i = 0; i < lineage_name_length(c); i++) {
         if (t[i] == '/')
             strbuf_puts(sb, "%2F");
@@ -201,6 +209,43 @@ static void test_edge_names(void **state)
     strbuf_release(&sb);
 }
 
+/* Processes named like the marks ("?" for an absent parent, "(top)" for
+ * a top's parent, "..." for names left out of a deep chain) never read as
+ * them: a child of "?" and a child of an absent parent differ. */
+static void test_mark_names(void **state)
+{
+    (void)state;
+    strbuf sb = STRBUF_INIT;
+    proc_line(&sb, 0, 4, "System");
+    proc_line(&sb, 4, 8, "?");
+    proc_line(&sb, 8, 12, "(top)");
+    proc_line(&sb, 12, 16, "...");
+    proc_line(&sb, 999, 20, "x.exe");
+    proc_line(&sb, 8, 24, "x.exe");
+    proc_line(&sb, 0, 28, "(TOP)");
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, sb.data);
+    assert_int_equal(check_keys(s, d), 7);
+    lineage_keys *k = lineage_keys_compute(s, d);
+    assert_string_equal(lineage_name_text(k->key[3]), "system/%3F/%28top)/%2E..");
+    assert_string_equal(lineage_name_text(k->leaf[1]), "%3F");
+    assert_string_equal(lineage_name_text(k->parent[2]), "%3F");
+    assert_string_equal(lineage_name_text(k->parent[4]), LINEAGE_KEY_ABSENT);
+    assert_string_equal(lineage_name_text(k->key[4]), "?/x.exe");
+    assert_string_equal(lineage_name_text(k->key[5]), "system/%3F/x.exe");
+    /* Folded first, so "(TOP)" is the mark's name too. */
+    assert_string_equal(lineage_name_text(k->leaf[6]), "%28top)");
+    assert_string_equal(lineage_name_text(k->parent[6]), LINEAGE_KEY_TOP);
+    assert_string_equal(lineage_key_mark_escaped("...", 3), "%2E..");
+    assert_null(lineage_key_mark_escaped("....", 4));
+    assert_string_equal(lineage_key_mark_unescaped("%28top)", 7), "(top)");
+    assert_null(lineage_key_mark_unescaped("%28top", 6));
+    lineage_keys_free(k);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    strbuf_release(&sb);
+}
+
 /* Chains past LINEAGE_MAX_KEY_DEPTH, with a sibling branch coming back up
  * from the depth: the hash kept for each depth must be the one of that
  * depth's chain, not of the deepest seen. */
@@ -238,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_running_hash),
         cmocka_unit_test(test_seed_dumps),
         cmocka_unit_test(test_edge_names),
+        cmocka_unit_test(test_mark_names),
         cmocka_unit_test(test_deep_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

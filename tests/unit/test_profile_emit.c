@@ -164,6 +164,79 @@ static void test_reader_refuses_unescaped_names(void **state)
     lineage_session_free(s);
 }
 
+/* Image names that are the key's marks: "?" (absent parent), "(top)" (a
+ * top's parent), "..." (names left out of a deep chain). */
+#define MARK_LISTING(top_parent)                                                               \
+    "kd> .dumpdebug\n"                                                                         \
+    "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"                        \
+    "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0002\t?\n"                             \
+    "Parent+: " top_parent "--->\tChild: 0x0014\tActiveThreads->0001\t(top)\n"                 \
+    "Parent+: 0x0014--->\tChild: 0x0018\tActiveThreads->0001\t...\n"
+
+/* They are escaped in the profile, read back, and name the real names in
+ * rules: "(top)" under the process "?" is not a process without a parent,
+ * so it moved to having none is a finding. */
+static void test_mark_names(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_profile *p = learn_text(s, MARK_LISTING("0x0010"));
+    char *text = lineage_profile_write_text(p);
+    assert_non_null(strstr(text, "\nedge \"%3F\" \"%28top)\" dumps 1 "));
+    assert_non_null(strstr(text, "\nedge \"%28top)\" \"%2E..\" dumps 1 "));
+    assert_non_null(strstr(text, "\nkey \"system/%3F/%28top)/%2E..\" dumps 1 "));
+    lineage_profile *q = parse_ok(s, text);
+    char *again = lineage_profile_write_text(q);
+    assert_string_equal(text, again);
+    free(again);
+    free(text);
+    lineage_profile_free(q);
+
+    char *rules = lineage_profile_emit_rules(p);
+    assert_non_null(strstr(rules, "  parent /^\\(top\\)$/ is /^(?:\\?)$/\n"));
+    assert_non_null(strstr(rules, "  parent /^\\.\\.\\.$/ is /^(?:\\(top\\))$/\n"));
+    strbuf findings = STRBUF_INIT, errors = STRBUF_INIT;
+    assert_true(rule_case_run(rules, MARK_LISTING("0x0010"), &findings, &errors));
+    assert_string_equal(errors.data ? errors.data : "", "");
+    assert_string_equal(findings.data ? findings.data : "", "");
+    assert_true(rule_case_run(rules, MARK_LISTING("0x0999"), &findings, &errors));
+    assert_string_equal(findings.data, "fleet.-top- 0x14\n");
+    strbuf_release(&findings);
+    strbuf_release(&errors);
+    free(rules);
+    lineage_profile_free(p);
+    lineage_session_free(s);
+}
+
+/* An escaped mark is taken only as a whole name or a whole part of a key;
+ * anywhere else its '%' is an unescaped one. */
+static void test_reader_mark_escapes(void **state)
+{
+    (void)state;
+    static const char body[] = " dumps 1 count 1 1 total 1 exited 0 threads - - at \"x\" 3\n";
+    static const char *const refused[] = {
+        "name \"%3Fx\"", "name \"a%28top)\"", "edge \"%2E.\" \"x\"", "key \"s/%3F.exe\"",
+        "key \"s/%2E../x%3F\"",
+    };
+    char text[256];
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(text, sizeof text, "lineage-profile 1\ndumps 1\n%s%s", refused[i], body);
+        char *msg = parse_error(text);
+        assert_non_null(strstr(msg, "error: a '%' in an image name is written %25"));
+        free(msg);
+    }
+    static const char *const taken[] = {
+        "name \"%3F\"", "edge \"%28top)\" \"%2E..\"", "key \"?/%3F/%28top)\"",
+        "key \"%2E../x/.../%3F\"",
+    };
+    lineage_session *s = lineage_session_new();
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+        snprintf(text, sizeof text, "lineage-profile 1\ndumps 1\n%s%s", taken[i], body);
+        lineage_profile_free(parse_ok(s, text));
+    }
+    lineage_session_free(s);
+}
+
 /* ---- rule IDs ----------------------------------------------------------- */
 
 /* The IDs as they were first defined: each name's base ID, or the first
@@ -441,6 +514,8 @@ int main(void)
         cmocka_unit_test(test_odd_names_pass_their_own_rules),
         cmocka_unit_test(test_odd_names_text_round_trip),
         cmocka_unit_test(test_reader_refuses_unescaped_names),
+        cmocka_unit_test(test_mark_names),
+        cmocka_unit_test(test_reader_mark_escapes),
         cmocka_unit_test(test_rule_id_suffixes),
         cmocka_unit_test(test_rule_ids_as_defined),
         cmocka_unit_test(test_merge_to_the_largest_counts),
