@@ -52,7 +52,9 @@ static const lineage_name *escape_component(lineage_session *s, const lineage_na
 {
     const char *t = lineage_name_text(n);
     size_t len = lineage_name_length(n);
-    const char *escaped = lineage_key_mark_escaped(t, len);
+    /* Every mark is short and starts with one of these. */
+    const char *escaped = len <= 5 && memchr("?(.", t[0], 3) ? lineage_key_mark_escaped(t, len)
+                                                              : NULL;
     if (escaped)
         return lineage_session_intern(s, escaped, strlen(escaped));
     if (!memchr(t, '/', len) && !memchr(t, '%', len))
