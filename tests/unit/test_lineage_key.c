@@ -26,6 +26,17 @@ static void proc_line(strbuf *sb, uint64_t ppid, uint64_t pid, const char *name)
                   (unsigned long long)ppid, (unsigned long long)pid, name);
 }
 
+typedef struct proc_row {
+    uint64_t ppid, pid;
+    const char *name;
+} proc_row;
+
+static void proc_lines(strbuf *sb, const proc_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        proc_line(sb, rows[i].ppid, rows[i].pid, rows[i].name);
+}
+
 /* The component a node adds to keys, written out by hand: "?" for an
  * absent parent, a name that is one of the marks with its first byte as
  * %XX, else the folded full name with "/" and "%" escaped. */
@@ -181,18 +192,21 @@ static void test_seed_dumps(void **state)
 static void test_edge_names(void **state)
 {
     (void)state;
+    static const proc_row rows[] = {
+        {0, 4, "System"},
+        {4, 8, "smss.exe"},
+        {8, 12, "RuntimeBroker."},
+        {12, 16, "a/b%c.EXE"},
+        {16, 20, "WmiPrvSE.exe"},
+        {20, 24, "x%2Fy.exe"},
+        {8, 28, "csrss.exe"},
+        {999, 32, "orphan.exe"},
+        {32, 36, "Child.Exe"},
+        {32, 40, "ArcOSBrowser.e"},
+        {4, 44, "MemCompression"},
+    };
     strbuf sb = STRBUF_INIT;
-    proc_line(&sb, 0, 4, "System");
-    proc_line(&sb, 4, 8, "smss.exe");
-    proc_line(&sb, 8, 12, "RuntimeBroker.");
-    proc_line(&sb, 12, 16, "a/b%c.EXE");
-    proc_line(&sb, 16, 20, "WmiPrvSE.exe");
-    proc_line(&sb, 20, 24, "x%2Fy.exe");
-    proc_line(&sb, 8, 28, "csrss.exe");
-    proc_line(&sb, 999, 32, "orphan.exe");
-    proc_line(&sb, 32, 36, "Child.Exe");
-    proc_line(&sb, 32, 40, "ArcOSBrowser.e");
-    proc_line(&sb, 4, 44, "MemCompression");
+    proc_lines(&sb, rows, sizeof rows / sizeof rows[0]);
     lineage_session *s = lineage_session_new();
     lineage_dump *d = read_one(s, sb.data);
     assert_int_equal(check_keys(s, d), 11);
@@ -215,14 +229,17 @@ static void test_edge_names(void **state)
 static void test_mark_names(void **state)
 {
     (void)state;
+    static const proc_row rows[] = {
+        {0, 4, "System"},
+        {4, 8, "?"},
+        {8, 12, "(top)"},
+        {12, 16, "..."},
+        {999, 20, "x.exe"},
+        {8, 24, "x.exe"},
+        {0, 28, "(TOP)"},
+    };
     strbuf sb = STRBUF_INIT;
-    proc_line(&sb, 0, 4, "System");
-    proc_line(&sb, 4, 8, "?");
-    proc_line(&sb, 8, 12, "(top)");
-    proc_line(&sb, 12, 16, "...");
-    proc_line(&sb, 999, 20, "x.exe");
-    proc_line(&sb, 8, 24, "x.exe");
-    proc_line(&sb, 0, 28, "(TOP)");
+    proc_lines(&sb, rows, sizeof rows / sizeof rows[0]);
     lineage_session *s = lineage_session_new();
     lineage_dump *d = read_one(s, sb.data);
     assert_int_equal(check_keys(s, d), 7);

@@ -53,6 +53,16 @@ static lineage_profile *parse_ok(lineage_session *s, const char *text)
     return p;
 }
 
+/* A profile's text parses and is written back byte for byte. */
+static void assert_reads_back(lineage_session *s, const char *text)
+{
+    lineage_profile *q = parse_ok(s, text);
+    char *again = lineage_profile_write_text(q);
+    assert_string_equal(text, again);
+    free(again);
+    lineage_profile_free(q);
+}
+
 /* The first diagnostic of a list, formatted, without its source excerpt. */
 static char *first_diag(const lineage_diag_list *diags)
 {
@@ -127,12 +137,8 @@ static void test_odd_names_text_round_trip(void **state)
     assert_non_null(strstr(text, "\nname \"%252f.exe\" dumps 1 "));
     assert_non_null(strstr(text, "\nedge \"a%25b.exe\" \"ch%2Fild.exe\" dumps 1 "));
     assert_non_null(strstr(text, "\nname \"q\\\"uote.exe\" dumps 1 "));
-    lineage_profile *q = parse_ok(s, text);
-    char *again = lineage_profile_write_text(q);
-    assert_string_equal(text, again);
-    free(again);
+    assert_reads_back(s, text);
     free(text);
-    lineage_profile_free(q);
     lineage_profile_free(p);
     lineage_session_free(s);
 }
@@ -185,12 +191,8 @@ static void test_mark_names(void **state)
     assert_non_null(strstr(text, "\nedge \"%3F\" \"%28top)\" dumps 1 "));
     assert_non_null(strstr(text, "\nedge \"%28top)\" \"%2E..\" dumps 1 "));
     assert_non_null(strstr(text, "\nkey \"system/%3F/%28top)/%2E..\" dumps 1 "));
-    lineage_profile *q = parse_ok(s, text);
-    char *again = lineage_profile_write_text(q);
-    assert_string_equal(text, again);
-    free(again);
+    assert_reads_back(s, text);
     free(text);
-    lineage_profile_free(q);
 
     char *rules = lineage_profile_emit_rules(p);
     assert_non_null(strstr(rules, "  parent /^\\(top\\)$/ is /^(?:\\?)$/\n"));
