@@ -165,6 +165,14 @@ chmod 600 "$dir/private"
     echo "FAIL: -o over a 0600 file left it $(mode_of "$dir/private")"; failed=1; }
 cmp -s "$dir/expected" "$dir/private" || {
     echo "FAIL: -o over a 0600 file: it does not hold the profile"; failed=1; }
+# As root, a file of another owner and group keeps them.
+if [ "$(id -u)" = 0 ] && chown 65534:65534 "$dir/private" 2>/dev/null; then
+    "$lineage" learn "$list" -o "$dir/private" 2>"$out" || {
+        echo "FAIL: -o over another user's file: $(cat "$out")"; failed=1; }
+    owner=$(ls -ln "$dir/private" | awk '{print $3 ":" $4}')
+    [ "$owner" = "65534:65534" ] || {
+        echo "FAIL: -o over a file of 65534:65534 made it $owner"; failed=1; }
+fi
 (umask 027 && "$lineage" learn "$list" -o "$dir/new-027") 2>"$out" || {
     echo "FAIL: -o new file under umask 027: $(cat "$out")"; failed=1; }
 [ "$(mode_of "$dir/new-027")" = "rw-r-----" ] || {
