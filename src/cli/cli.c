@@ -169,6 +169,12 @@ static void unknown_option(const cli_command *cmd, const char *arg, size_t len)
                   cmd->name);
 }
 
+/* Options whose value is a file or directory name. */
+static int names_path(const char *arg)
+{
+    return arg && (strcmp(arg, "FILE") == 0 || strcmp(arg, "PATH") == 0 || strcmp(arg, "DIR") == 0);
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, void *ctx,
               char ***positional, int *npositional, int *help)
 {
@@ -179,6 +185,12 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
         abort();
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
+        if (a[0] == '\0') {
+            /* No file, ID or word is empty; reading "" would name no file. */
+            cli_error("%s: an empty argument; expected %s", cmd->name, cmd->usage);
+            free(pos);
+            return EXIT_USAGE;
+        }
         if (only_positional || a[0] != '-' || a[1] == '\0') {
             pos[npos++] = a;
             continue;
@@ -241,6 +253,12 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
                 return EXIT_USAGE;
             }
             value = argv[++i];
+        }
+        if (!value[0] && names_path(o->arg)) {
+            cli_error("%s: option '--%s' needs a %s, not an empty string", cmd->name, o->name,
+                      o->arg);
+            free(pos);
+            return EXIT_USAGE;
         }
         if (!fn(ctx, o->id, value)) {
             free(pos);

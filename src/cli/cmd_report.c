@@ -297,7 +297,9 @@ int cmd_report(int argc, char **argv)
         st = lineage_report_validate_xml(text, len, c.output ? c.output : "-", diags);
     cli_print_diags(diags);
     if (st != LINEAGE_OK) {
-        cli_error("report: cannot render the report (%s)", lineage_status_string(st));
+        /* An error printed above already says why. */
+        if (lineage_diag_list_count_at_least(diags, LINEAGE_ERROR) == 0)
+            cli_error("report: cannot render the report (%s)", lineage_status_string(st));
         rc = st == LINEAGE_E_ARG ? EXIT_USAGE : EXIT_INPUT;
         goto done;
     }
