@@ -10,7 +10,7 @@ enum { OPT_OUTPUT = 1, OPT_MERGE, OPT_EMIT_RULES };
 
 static const cli_option learn_options[] = {
     {"output", 'o', "FILE", "write to FILE (atomically) instead of standard output", OPT_OUTPUT},
-    {"merge", 0, NULL, "the inputs are profiles to merge (dumps are still learned)", OPT_MERGE},
+    {"merge", 0, NULL, "every input must be a profile (a dump among them is an error)", OPT_MERGE},
     {"emit-rules", 0, NULL, "write the result as a rule file instead of a profile", OPT_EMIT_RULES},
     {"strict", 0, NULL, "treat warnings about the input as errors (exit 3)", CLI_OPT_STRICT},
     {"input-format", 0, "NAME", "read dumps as NAME instead of detecting it", CLI_OPT_INPUT_FORMAT},
