@@ -219,7 +219,8 @@ int cmd_diff(int argc, char **argv)
         if (c.nbaselines || nfiles == 0 || c.input.scan) {
             cli_error("diff --matrix: give the dumps only; see 'lineage diff --help'");
             rc = EXIT_USAGE;
-        } else {
+        } else if ((rc = cli_stdin_once("diff", files, nfiles, NULL, 0, &c.input)) ==
+                   EXIT_CLEAN) {
             rc = run_matrix(&c, session, files, nfiles);
         }
         goto done;
@@ -254,6 +255,9 @@ int cmd_diff(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if ((rc = cli_stdin_once("diff", suspects, nsuspects, (const char *const *)base_files, nbase,
+                             &c.input)) != EXIT_CLEAN)
+        goto done;
     lineage_profile *profile = lineage_profile_new(session);
     rc = cli_learn_inputs(session, profile, base_files, nbase, &c.input);
     if (rc == EXIT_CLEAN && lineage_profile_get_dump_count(profile) == 0) {

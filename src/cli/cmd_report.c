@@ -256,7 +256,9 @@ int cmd_report(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = cli_take_files("report", files, &nfiles, &c.input)) != EXIT_CLEAN)
+    if ((rc = cli_take_files("report", files, &nfiles, &c.input)) != EXIT_CLEAN ||
+        (rc = cli_stdin_once("report", files, nfiles, c.baselines, c.nbaselines, &c.input)) !=
+            EXIT_CLEAN)
         goto done;
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);

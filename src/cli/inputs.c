@@ -156,6 +156,25 @@ int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_o
                   n, cmd);
         return EXIT_USAGE;
     }
+    return cli_stdin_once(cmd, files, n, NULL, 0, o);
+}
+
+static int is_stdin(const char *path) { return path && strcmp(path, "-") == 0; }
+
+int cli_stdin_once(const char *cmd, char *const *files, int n, const char *const *more, int nmore,
+                   const cli_input_options *o)
+{
+    int seen = is_stdin(o->scan);
+    for (int i = 0; i < n; i++)
+        seen += is_stdin(files[i]);
+    for (int i = 0; i < nmore; i++)
+        seen += is_stdin(more[i]);
+    if (seen > 1) {
+        /* The second read would find it empty and say so, which misleads. */
+        cli_error("%s: standard input ('-') is named %d times; it can be read only once", cmd,
+                  seen);
+        return EXIT_USAGE;
+    }
     return EXIT_CLEAN;
 }
 

@@ -32,6 +32,12 @@ int cli_read_inputs(lineage_session *session, char **files, int nfiles,
  * EXIT_CLEAN, or EXIT_USAGE after printing why. */
 int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_options *o);
 
+/* Standard input ("-") can be read once: counts it among `files` (n of
+ * them), `more` (nmore, NULL entries skipped) and --scan's FILE.
+ * EXIT_CLEAN, or EXIT_USAGE after printing why. */
+int cli_stdin_once(const char *cmd, char *const *files, int n, const char *const *more, int nmore,
+                   const cli_input_options *o);
+
 /* Takes an input option (CLI_OPT_*) of command `cmd` into `o`: 1 when `id`
  * is one, 0 after printing why its value is wrong, -1 when `id` is the
  * command's own. */
