@@ -83,6 +83,10 @@ static int is_word_char(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+/* Every warning that drops a process line ends with this, so the reader
+ * knows the process is not in the tree. */
+#define SKIPPED "; process line skipped"
+
 /* Expects `lit` (after optional blanks) at *i; warns and fails if absent. */
 static int expect(format_parser *p, const source_line *ln, size_t *i, const char *lit,
                   const char *msg)
@@ -109,8 +113,8 @@ static int expect_pid(format_parser *p, const source_line *ln, size_t *i, uint64
     if (r == SCAN_OK)
         return 1;
     char msg[96];
-    snprintf(msg, sizeof msg, r == SCAN_NONE ? "expected a hexadecimal %s PID"
-                                             : "%s PID does not fit in 64 bits", what);
+    snprintf(msg, sizeof msg, r == SCAN_NONE ? "expected a hexadecimal %s PID" SKIPPED
+                                             : "%s PID does not fit in 64 bits" SKIPPED, what);
     warn(p, ln, at, msg);
     return 0;
 }
@@ -123,7 +127,7 @@ static int parse_threads(format_parser *p, const source_line *ln, size_t *i, pro
     size_t at = *i;
     scan_result r = scan_dec(ln->text, ln->len, i, &f->threads);
     if (r == SCAN_NONE && !(at < ln->len && scan_is_hex(ln->text[at]))) {
-        warn(p, ln, at, "expected a decimal thread count after 'ActiveThreads->'");
+        warn(p, ln, at, "expected a decimal thread count after 'ActiveThreads->'" SKIPPED);
         return 0;
     }
     f->threads_known = 1;
@@ -207,24 +211,24 @@ static int parse_process(format_parser *p, const source_line *ln, size_t i, proc
     size_t len = ln->len;
     scan_skip_space(s, len, &i);
     if (i >= len || (s[i] != '+' && s[i] != '-')) {
-        warn(p, ln, i, "expected '+' or '-' after 'Parent'");
+        warn(p, ln, i, "expected '+' or '-' after 'Parent'" SKIPPED);
         return 0;
     }
     f->alive = s[i++] == '+';
-    if (!expect(p, ln, &i, ":", "expected ':' after 'Parent+' or 'Parent-'") ||
+    if (!expect(p, ln, &i, ":", "expected ':' after 'Parent+' or 'Parent-'" SKIPPED) ||
         !expect_pid(p, ln, &i, &f->ppid, "parent") ||
-        !expect(p, ln, &i, "--->", "expected '--->' after the parent PID") ||
-        !expect(p, ln, &i, "Child", "expected 'Child:' after '--->'") ||
-        !expect(p, ln, &i, ":", "expected ':' after 'Child'") ||
+        !expect(p, ln, &i, "--->", "expected '--->' after the parent PID" SKIPPED) ||
+        !expect(p, ln, &i, "Child", "expected 'Child:' after '--->'" SKIPPED) ||
+        !expect(p, ln, &i, ":", "expected ':' after 'Child'" SKIPPED) ||
         !expect_pid(p, ln, &i, &f->pid, "child") ||
-        !expect(p, ln, &i, "ActiveThreads", "expected 'ActiveThreads->' after the child PID") ||
-        !expect(p, ln, &i, "->", "expected '->' after 'ActiveThreads'") ||
+        !expect(p, ln, &i, "ActiveThreads", "expected 'ActiveThreads->' after the child PID" SKIPPED) ||
+        !expect(p, ln, &i, "->", "expected '->' after 'ActiveThreads'" SKIPPED) ||
         !parse_threads(p, ln, &i, f))
         return 0;
     size_t before = i;
     scan_skip_space(s, len, &i);
     if (i == before && i < len) {
-        warn(p, ln, i, "expected a blank between the thread count and the image name");
+        warn(p, ln, i, "expected a blank between the thread count and the image name" SKIPPED);
         return 0;
     }
     f->name = s + i;

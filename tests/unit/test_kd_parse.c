@@ -147,25 +147,25 @@ static void test_malformed_lines(void **state)
 {
     (void)state;
     expect_warning("Parent*: 0x4--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 7,
-                   "expected '+' or '-' after 'Parent'", 1);
+                   "expected '+' or '-' after 'Parent'; process line skipped", 1);
     expect_warning("Parent+ 0x4--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 9,
-                   "expected ':' after 'Parent+' or 'Parent-'", 1);
+                   "expected ':' after 'Parent+' or 'Parent-'; process line skipped", 1);
     expect_warning("Parent+: zz--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 10,
-                   "expected a hexadecimal parent PID", 1);
+                   "expected a hexadecimal parent PID; process line skipped", 1);
     expect_warning("Parent+: 0x4-->\tChild: 0x8\tActiveThreads->0001\tx.exe", 13,
-                   "expected '--->' after the parent PID", 1);
+                   "expected '--->' after the parent PID; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tKid: 0x8\tActiveThreads->0001\tx.exe", 18,
-                   "expected 'Child:' after '--->'", 1);
+                   "expected 'Child:' after '--->'; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tChild: \tActiveThreads->0001\tx.exe", 26,
-                   "expected a hexadecimal child PID", 1);
+                   "expected a hexadecimal child PID; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tChild: 0x8\tThreads->0001\tx.exe", 29,
-                   "expected 'ActiveThreads->' after the child PID", 1);
+                   "expected 'ActiveThreads->' after the child PID; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tChild: 0x8\tActiveThreads->\tx.exe", 45,
-                   "expected a decimal thread count after 'ActiveThreads->'", 1);
+                   "expected a decimal thread count after 'ActiveThreads->'; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tChild: 0x10000000000000000\tActiveThreads->0001\tx.exe", 25,
-                   "child PID does not fit in 64 bits", 1);
+                   "child PID does not fit in 64 bits; process line skipped", 1);
     expect_warning("Parent+: 0x4g--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 10,
-                   "expected a hexadecimal parent PID", 1);
+                   "expected a hexadecimal parent PID; process line skipped", 1);
 }
 
 static void test_suspicious_but_kept(void **state)
@@ -359,11 +359,11 @@ static void test_number_widths(void **state)
     /* A bad digit or a missing separator inside the first 8 bytes is the
      * general path's business, with its message. */
     expect_warning("Parent+: 0x4--->\tChild: 0x1g2\tActiveThreads->0001\tx.exe", 25,
-                   "expected a hexadecimal child PID", 1);
+                   "expected a hexadecimal child PID; process line skipped", 1);
     expect_warning("Parent+: 0x4--->\tChild: 0x8\tActiveThreads->00:1\tx.exe", 46,
-                   "expected a blank between the thread count and the image name", 1);
+                   "expected a blank between the thread count and the image name; process line skipped", 1);
     expect_warning("Parent+: 0x4\x80--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 13,
-                   "expected '--->' after the parent PID", 1);
+                   "expected '--->' after the parent PID; process line skipped", 1);
 }
 
 /* A long run of process lines, read from memory and from a file (whose
