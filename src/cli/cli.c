@@ -254,7 +254,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_option_fn fn, v
             }
             value = argv[++i];
         }
-        if (!value[0] && names_path(o->arg)) {
+        if (value && !value[0] && names_path(o->arg)) {
             cli_error("%s: option '--%s' needs a %s, not an empty string", cmd->name, o->name,
                       o->arg);
             free(pos);
