@@ -264,6 +264,12 @@ lineage_checker *lineage_checker_new(const lineage_ruleset *set)
     return ck;
 }
 
+void lineage_checker_assume_build(lineage_checker *ck, unsigned build)
+{
+    if (ck)
+        ck->assumed_build = build;
+}
+
 void lineage_checker_free(lineage_checker *ck)
 {
     if (!ck)

@@ -57,6 +57,7 @@ typedef struct slot {
 
 struct lineage_checker {
     const lineage_ruleset *set;
+    unsigned assumed_build; /* for dumps of unknown build, or 0 */
     pcre2_match_data *md;
     const lineage_session *session; /* of the names cached, or NULL */
     unsigned generation;

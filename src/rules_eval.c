@@ -361,28 +361,29 @@ static void check_rule(eval *e, const lineage_rule *r, const rule_check *c)
     }
 }
 
-/* The OS families (bits of os_families) a dump's build belongs to. */
-static unsigned dump_families(const lineage_dump *d)
+/* The OS families (bits of os_families) a build belongs to. */
+static unsigned build_families(unsigned build)
 {
     lineage_os_info info;
     unsigned bits = 0;
-    if (!d->build)
+    if (!build)
         return 0;
-    lineage_os_from_build(d->build, &info);
+    lineage_os_from_build(build, &info);
     for (unsigned i = 0; info.family && os_families[i]; i++)
         if (strcmp(os_families[i], info.family) == 0)
             bits |= 1u << i;
     return bits;
 }
 
-static int in_scope(const lineage_rule *r, const lineage_dump *d, unsigned families)
+static int in_scope(const lineage_rule *r, const lineage_dump *d, unsigned build,
+                    unsigned families)
 {
     if (r->has_os) {
-        if (!d->build)
+        if (!build)
             return 0;
         int ok = (r->families & families) != 0;
         for (size_t i = 0; i < r->nbuilds; i++)
-            if (d->build >= r->builds[i].lo && d->build <= r->builds[i].hi)
+            if (build >= r->builds[i].lo && build <= r->builds[i].hi)
                 ok = 1;
         if (!ok)
             return 0;
@@ -408,10 +409,12 @@ lineage_status lineage_checker_check(lineage_checker *ck, const lineage_dump *du
     e.out = out;
     e.diags = diags;
     e.status = LINEAGE_OK;
-    unsigned families = dump_families(dump);
+    /* The dump's own build; the one assumed only where it has none. */
+    unsigned build = dump->build ? dump->build : ck->assumed_build;
+    unsigned families = build_families(build);
     for (size_t i = 0; i < set->nrules; i++) {
         const lineage_rule *r = set->rules[i];
-        if (r->disabled || !in_scope(r, dump, families)) {
+        if (r->disabled || !in_scope(r, dump, build, families)) {
             e.check_ordinal += r->nchecks;
             continue;
         }

@@ -5,6 +5,7 @@
 #include <lineage/dump.h>
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct build_entry {
     unsigned build;
@@ -71,6 +72,25 @@ int lineage_os_from_build(unsigned build, lineage_os_info *info)
         info->family = below->family;
     }
     return 0;
+}
+
+unsigned lineage_os_build_from_name(const char *name)
+{
+    if (!name || !*name)
+        return 0;
+    unsigned newest = 0;
+    for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++)
+        if (strcmp(builds[i].family, name) == 0)
+            newest = builds[i].build;
+    if (newest)
+        return newest;
+    unsigned long v = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 99999)
+            return 0;
+        v = v * 10 + (unsigned)(*p - '0');
+    }
+    return v >= 2195 && v <= 99999 ? (unsigned)v : 0;
 }
 
 typedef struct bugcheck_entry {

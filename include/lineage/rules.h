@@ -119,6 +119,12 @@ LINEAGE_API lineage_status lineage_checker_check(lineage_checker *checker,
                                                  const lineage_dump *dump, lineage_findings *out,
                                                  lineage_diag_list *diags);
 
+/** Rules scoped with `os` skip a dump whose build is unknown (0). With a
+ * build assumed (lineage_os_build_from_name gives one), such a dump is
+ * checked by them as if it had that build; its own facts are not changed.
+ * 0, the default, assumes nothing. */
+LINEAGE_API void lineage_checker_assume_build(lineage_checker *checker, unsigned build);
+
 /** Frees the checker; NULL is a no-op. */
 LINEAGE_API void lineage_checker_free(lineage_checker *checker);
 

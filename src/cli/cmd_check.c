@@ -15,6 +15,7 @@ static const cli_option check_options[] = {
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
+    CLI_ASSUME_OS_OPTION,
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL (default high)",
      OPT_FAIL_ON},
     {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
@@ -118,7 +119,11 @@ static int check_render(void *p, const lineage_dump *d, void *result)
         char *summary = lineage_dump_describe(d);
         char *text = lineage_findings_render_text_flags(
             f, d, cli_color_stdout() ? LINEAGE_RENDER_COLOR : 0);
-        ok = (!c->printed++ || put(c, "\n")) && put(c, summary) && put(c, "\n") && put(c, text);
+        char assumed[96] = "";
+        if (!lineage_dump_get_build(d) && c->rules.assumed_build)
+            cli_describe_assumed_os(assumed, sizeof assumed, c->rules.assumed_build);
+        ok = (!c->printed++ || put(c, "\n")) && put(c, summary) && put(c, assumed) &&
+             put(c, "\n") && put(c, text);
         free(summary);
         free(text);
     }
@@ -137,6 +142,13 @@ static int check_dump(void *p, const lineage_dump *d)
 
 /* ---- -j: worker contexts ---------------------------------------------- */
 
+static lineage_checker *new_checker(const check_ctx *c)
+{
+    lineage_checker *ck = lineage_checker_new(c->set);
+    lineage_checker_assume_build(ck, c->rules.assumed_build);
+    return ck;
+}
+
 static void *worker_new(void *p, lineage_session **session)
 {
     const check_ctx *shared = p;
@@ -149,7 +161,7 @@ static void *worker_new(void *p, lineage_session **session)
     /* Workers share the main thread's compiled rules (checking only reads
      * them); their sessions learn the names the rules spell. */
     lineage_ruleset_share_names(shared->set, w->session);
-    w->checker = lineage_checker_new(w->set);
+    w->checker = new_checker(w);
     w->failed_findings = w->rule_errors = 0;
     /* Every dump's output starts with its separator; the first printed
      * loses it (cli_jobs.separator). */
@@ -205,7 +217,7 @@ int cmd_check(int argc, char **argv)
     if (c.json)
         cli_write("{\n  \"dumps\": [\n");
     if (c.input.scan) {
-        c.checker = lineage_checker_new(set);
+        c.checker = new_checker(&c);
         rc = cli_read_with_scan(session, files[0], c.input.scan, &c.input, check_dump, &c);
     } else if (c.input.jobs > 1) {
         /* Each worker reads into a session of its own with a checker of
@@ -216,7 +228,7 @@ int cmd_check(int argc, char **argv)
                          c.json ? 2 : 1, check_analyze, check_render};
         rc = cli_read_inputs_jobs(files, nfiles, &c.input, &jobs, &c.printed);
     } else {
-        c.checker = lineage_checker_new(set);
+        c.checker = new_checker(&c);
         rc = cli_read_inputs(session, files, nfiles, &c.input, check_dump, &c);
     }
     if (c.json)

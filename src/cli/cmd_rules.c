@@ -55,9 +55,27 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
             return 0;
         o->levels[o->nlevels++] = value;
         return 1;
+    case CLI_OPT_ASSUME_OS:
+        o->assumed_build = lineage_os_build_from_name(value);
+        if (!o->assumed_build) {
+            cli_bad_value(cmd, "assume-os",
+                          "xp, 2003, vista, 7, 8, 8.1, 10, 11 or a build number from 2195 to 99999",
+                          value);
+            return 0;
+        }
+        return 1;
     default:
         return -1;
     }
+}
+
+void cli_describe_assumed_os(char *buf, size_t size, unsigned build)
+{
+    lineage_os_info os;
+    int known = lineage_os_from_build(build, &os);
+    snprintf(buf, size, ", checked as %s%s%s build %u (--assume-os)",
+             os.product ? os.product : "Windows", known && os.release[0] ? " " : "",
+             known ? os.release : "", build);
 }
 
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,

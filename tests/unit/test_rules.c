@@ -232,6 +232,91 @@ static void test_os_scope(void **state)
     assert_rule_matches(RULE("absent /^wininit\\.exe$/"), unknown, "t");
 }
 
+/* The ids of the findings a checker that assumes `build` gives on the
+ * first dump of `listing`, sorted, one space between. */
+static char *ids_assuming(const char *rules, const char *listing, unsigned build)
+{
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_string(set, "t.rules", rules, strlen(rules), d),
+                     LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, d), LINEAGE_OK);
+    lineage_dump *dump = read_one(s, listing);
+    lineage_checker *ck = lineage_checker_new(set);
+    lineage_checker_assume_build(ck, build);
+    lineage_findings *f = lineage_findings_new();
+    assert_int_equal(lineage_checker_check(ck, dump, f, d), LINEAGE_OK);
+    lineage_findings_sort(f);
+    strbuf out = STRBUF_INIT;
+    strbuf_add(&out, "", 0);
+    for (size_t i = 0; i < lineage_findings_count(f); i++)
+        strbuf_printf(&out, "%s%s", i ? " " : "",
+                      lineage_finding_get_rule_id(lineage_findings_get(f, i)));
+    lineage_findings_free(f);
+    lineage_checker_free(ck);
+    lineage_dump_free(dump);
+    lineage_diag_list_free(d);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+    return strbuf_detach(&out);
+}
+
+#define assert_assuming(rules, listing, build, ids)                                               \
+    do {                                                                                          \
+        char *got_ = ids_assuming((rules), (listing), (build));                                  \
+        assert_string_equal(got_, (ids));                                                         \
+        free(got_);                                                                               \
+    } while (0)
+
+/* A build assumed for dumps whose listing gives none brings the rules
+ * scoped to it in, by family or build range; a dump's own build wins. */
+static void test_assumed_build(void **state)
+{
+    (void)state;
+    static const char rules[] =
+        "rule vista-on {\n severity high\n title \"v\"\n os vista 7 8 8.1 10 11\n"
+        " parent /^lsass\\.exe$/ is /^wininit\\.exe$/\n}\n"
+        "rule xp {\n severity high\n title \"x\"\n os xp 2003\n"
+        " parent /^lsass\\.exe$/ is /^winlogon\\.exe$/\n}\n"
+        "rule range {\n severity low\n title \"r\"\n os build 19041..19045\n"
+        " absent /^explorer\\.exe$/\n}\n"
+        "rule any {\n severity low\n title \"a\"\n absent /^explorer\\.exe$/\n}\n";
+#define LSASS_UNDER_EXPLORER                                                                     \
+    P("0000", "0004", "0070", "System") P("0004", "0e80", "0040", "explorer.exe")                \
+    P("0e80", "02f4", "0008", "lsass.exe")
+    static const char unknown[] = LSASS_UNDER_EXPLORER;
+    static const char xp[] = HDRXP LSASS_UNDER_EXPLORER;
+    assert_assuming(rules, unknown, 0, "any");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("10"), "vista-on any range");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("7"), "vista-on any");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("xp"), "xp any");
+    assert_assuming(rules, unknown, 19041, "vista-on any range");
+    assert_assuming(rules, xp, lineage_os_build_from_name("10"), "xp any");
+#undef LSASS_UNDER_EXPLORER
+}
+
+/* Names and numbers --assume-os takes. */
+static void test_build_from_name(void **state)
+{
+    (void)state;
+    assert_int_equal(lineage_os_build_from_name("xp"), 2600);
+    assert_int_equal(lineage_os_build_from_name("2003"), 3790);
+    assert_int_equal(lineage_os_build_from_name("vista"), 6002);
+    assert_int_equal(lineage_os_build_from_name("7"), 7601);
+    assert_int_equal(lineage_os_build_from_name("8"), 9200);
+    assert_int_equal(lineage_os_build_from_name("8.1"), 9600);
+    assert_int_equal(lineage_os_build_from_name("10"), 19045);
+    assert_true(lineage_os_build_from_name("11") >= 22000);
+    assert_int_equal(lineage_os_build_from_name("2195"), 2195);
+    assert_int_equal(lineage_os_build_from_name("99999"), 99999);
+    static const char *const refused[] = {"", "95", "2194", "100000", "10x", "-10", "Windows 10",
+                                          "XP", "999999999999999999999"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_int_equal(lineage_os_build_from_name(refused[i]), 0);
+    assert_int_equal(lineage_os_build_from_name(NULL), 0);
+}
+
 static void test_layering(void **state)
 {
     (void)state;
@@ -443,6 +528,8 @@ int main(void)
         cmocka_unit_test(test_cut_names),
         cmocka_unit_test(test_share_names),
         cmocka_unit_test(test_os_scope),
+        cmocka_unit_test(test_assumed_build),
+        cmocka_unit_test(test_build_from_name),
         cmocka_unit_test(test_layering),
         cmocka_unit_test(test_levels_and_suppress),
         cmocka_unit_test(test_errors),
