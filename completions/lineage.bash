@@ -49,7 +49,7 @@ _lineage()
     --format)
         case $cmd in
         tree) COMPREPLY=($(compgen -W 'text dot' -- "$cur")) ;;
-        report) COMPREPLY=($(compgen -W 'md html' -- "$cur")) ;;
+        report) COMPREPLY=($(compgen -W 'md html xml json sarif' -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
         esac
         return 0 ;;

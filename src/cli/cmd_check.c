@@ -1,4 +1,5 @@
 /* lineage check: evaluate rules over every dump and report findings. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,10 @@ static const cli_option check_options[] = {
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
-    CLI_ASSUME_OS_OPTION,
+    {"assume-os", 0, "OS",
+     "check dumps whose listing gives no OS build as OS: xp, 2003, vista, 7, 8, 8.1, 10, 11 (the "
+     "newest build of it) or a build number",
+     CLI_OPT_ASSUME_OS},
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL (default high)",
      OPT_FAIL_ON},
     {"format", 0, "FORMAT", "text (default) or json", OPT_FORMAT},
@@ -93,6 +97,17 @@ static void *check_analyze(void *p, const lineage_dump *d)
     return r;
 }
 
+/* ", checked as Windows 10 22H2 build 19045 (--assume-os)": what the
+ * summary of a dump of unknown build adds when a build is assumed. */
+static void describe_assumed_os(char *buf, size_t size, unsigned build)
+{
+    lineage_os_info os;
+    int known = lineage_os_from_build(build, &os);
+    snprintf(buf, size, ", checked as %s%s%s build %u (--assume-os)",
+             os.product ? os.product : "Windows", known && os.release[0] ? " " : "",
+             known ? os.release : "", build);
+}
+
 /* Prints what check_analyze found and frees it. */
 static int check_render(void *p, const lineage_dump *d, void *result)
 {
@@ -121,7 +136,7 @@ static int check_render(void *p, const lineage_dump *d, void *result)
             f, d, cli_color_stdout() ? LINEAGE_RENDER_COLOR : 0);
         char assumed[96] = "";
         if (!lineage_dump_get_build(d) && c->rules.assumed_build)
-            cli_describe_assumed_os(assumed, sizeof assumed, c->rules.assumed_build);
+            describe_assumed_os(assumed, sizeof assumed, c->rules.assumed_build);
         ok = (!c->printed++ || put(c, "\n")) && put(c, summary) && put(c, assumed) &&
              put(c, "\n") && put(c, text);
         free(summary);

@@ -69,15 +69,6 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
     }
 }
 
-void cli_describe_assumed_os(char *buf, size_t size, unsigned build)
-{
-    lineage_os_info os;
-    int known = lineage_os_from_build(build, &os);
-    snprintf(buf, size, ", checked as %s%s%s build %u (--assume-os)",
-             os.product ? os.product : "Windows", known && os.release[0] ? " " : "",
-             known ? os.release : "", build);
-}
-
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {

@@ -14,7 +14,7 @@ typedef struct cli_rules_options {
     const char **levels; /* --severity ID=LEVEL */
     int nlevels;
     int no_defaults;
-    unsigned assumed_build; /* --assume-os (check and report), or 0 */
+    unsigned assumed_build; /* --assume-os (check only), or 0 */
 } cli_rules_options;
 
 /* Ids of the rule-set options in the option tables of the commands that
@@ -27,21 +27,10 @@ enum {
     CLI_OPT_ASSUME_OS
 };
 
-/* The --assume-os entry of an option table. */
-#define CLI_ASSUME_OS_OPTION                                                                       \
-    {"assume-os", 0, "OS",                                                                         \
-     "check dumps whose listing gives no OS build as OS: xp, 2003, vista, 7, 8, 8.1, 10, 11 "      \
-     "(the newest build of it) or a build number",                                                 \
-     CLI_OPT_ASSUME_OS}
-
 /* Takes a rule-set option (CLI_OPT_RULES...) of command `cmd` into `o`: 1
  * when `id` is one, 0 after printing why its value is wrong, -1 when `id`
  * is another. */
 int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *value);
-
-/* ", checked as Windows 10 22H2 build 19045 (--assume-os)": what a check
- * summary adds for a dump of unknown build when a build is assumed. */
-void cli_describe_assumed_os(char *buf, size_t size, unsigned build);
 
 /* Room for every option of argc arguments; free with cli_rules_release. */
 void cli_rules_init(cli_rules_options *o, int argc);
