@@ -162,7 +162,7 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
             i++;
         size_t at = i;
         if (scan_dec(s, len, &i, &pid) != SCAN_OK) {
-            warn(p, ln, pid_at, "expected a decimal PID after the process name");
+            warn(p, ln, pid_at, "expected a decimal PID after the process name; process line skipped");
             return;
         }
         name_len = at - name_at;
@@ -173,9 +173,9 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     size_t at = i;
     if (scan_dec(s, len, &i, &ppid) != SCAN_OK) {
         if (blank_name)
-            warn(p, ln, pid_at, "expected a decimal PID after the process name");
+            warn(p, ln, pid_at, "expected a decimal PID after the process name; process line skipped");
         else
-            warn(p, ln, at, "expected a decimal parent PID after the PID");
+            warn(p, ln, at, "expected a decimal parent PID after the PID; process line skipped");
         return;
     }
     /* Six flag characters after one blank. */
@@ -185,7 +185,7 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
         if (s[f] == 'T')
             terminated = 1;
         else if (!strchr("32EU* ", s[f])) {
-            warn(p, ln, f, "expected process flags from '32', 'E', 'T', 'U' and '*'");
+            warn(p, ln, f, "expected process flags from '32', 'E', 'T', 'U' and '*'; the rest of the flags ignored");
             break;
         }
     }
@@ -195,7 +195,7 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     if (!time_from_right(s + rest, &rlen, &exit_time) ||
         !time_from_right(s + rest, &rlen, &create)) {
         warn(p, ln, rest + rlen, "expected the create and exit times "
-                                 "('YYYY-MM-DD HH:MM:SS UTC' or '***') at the end of the row");
+                                 "('YYYY-MM-DD HH:MM:SS UTC' or '***') at the end of the row; both left unknown");
         create = exit_time = LINEAGE_UNKNOWN;
         rlen = 0;
     }
@@ -268,9 +268,9 @@ static int csv_number(format_parser *p, const source_line *ln, int c, size_t n, 
     if ((hex ? scan_hex(t, len, &i, out, 0) : scan_dec(t, len, &i, out)) == SCAN_OK &&
         i == len)
         return 1;
-    char msg[96];
-    snprintf(msg, sizeof msg, "expected a %s number in column %s", hex ? "hexadecimal" : "decimal",
-             csv_col_names[c]);
+    char msg[128];
+    snprintf(msg, sizeof msg, "expected a %s number in column %s; %s", hex ? "hexadecimal" : "decimal",
+             csv_col_names[c], c == CC_PID || c == CC_PPID ? "process left out" : "left unknown");
     warn(p, ln, (size_t)(t - ln->text), msg);
     return -1;
 }
@@ -287,8 +287,8 @@ static uint64_t csv_time(format_parser *p, const source_line *ln, int c, size_t 
     if (len == 0 || (len == 3 && memcmp(t, "***", 3) == 0))
         return LINEAGE_UNKNOWN;
     if (!timestamp_parse(t, len, &v)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "expected a time 'YYYY-MM-DD HH:MM:SS' in column %s",
+        char msg[128];
+        snprintf(msg, sizeof msg, "expected a time 'YYYY-MM-DD HH:MM:SS' in column %s; left unknown",
                  csv_col_names[c]);
         warn(p, ln, (size_t)(t - ln->text), msg);
         return LINEAGE_UNKNOWN;
@@ -311,8 +311,12 @@ static void csv_row(format_parser *p, const source_line *ln)
             n = MAX_CSV_FIELDS;
     }
     uint64_t pid, ppid, eprocess;
-    if (csv_number(p, ln, CC_PID, n, 0, &pid) != 1 || csv_number(p, ln, CC_PPID, n, 0, &ppid) != 1) {
-        warn(p, ln, 0, "row has no readable PID or PPID; process left out");
+    int got = csv_number(p, ln, CC_PID, n, 0, &pid);
+    if (got == 1)
+        got = csv_number(p, ln, CC_PPID, n, 0, &ppid);
+    if (got != 1) {
+        if (got == 0) /* an unreadable cell has said so already */
+            warn(p, ln, 0, "row has no PID or PPID; process left out");
         return;
     }
     int nf = p->col_at[CC_SHORTNAME];

@@ -196,6 +196,7 @@ static int rule_line(format_parser *p, const source_line *ln)
 
 typedef struct row {
     int has_pid, has_ppid;
+    int rejected; /* an unreadable PID or PPID cell: the process is left out */
     uint64_t pid, ppid, threads, eprocess, create, exit;
     int64_t session;
     const char *name;
@@ -260,7 +261,7 @@ static void cell(format_parser *p, const source_line *ln, column_kind k, const c
         break;
     case COL_OFFSET_V:
         if (scan_hex(s, len, &i, &v, 0) != SCAN_OK || i != len)
-            warn(p, ln, col, "expected a hexadecimal EPROCESS offset");
+            warn(p, ln, col, "expected a hexadecimal EPROCESS offset; left unknown");
         else
             r->eprocess = v;
         break;
@@ -269,11 +270,13 @@ static void cell(format_parser *p, const source_line *ln, column_kind k, const c
     case COL_THREADS:
     case COL_SESSION: {
         scan_result sr = scan_dec(s, len, &i, &v);
+        int keyed = k == COL_PID || k == COL_PPID;
         if (sr != SCAN_OK || i != len) {
-            snprintf(msg, sizeof msg, sr == SCAN_OVERFLOW ? "%s does not fit in 64 bits"
-                                                          : "expected a decimal %s",
-                     kind_name(k));
+            snprintf(msg, sizeof msg,
+                     sr == SCAN_OVERFLOW ? "%s does not fit in 64 bits; %s" : "expected a decimal %s; %s",
+                     kind_name(k), keyed ? "process left out" : "left unknown");
             warn(p, ln, col + (sr == SCAN_OK ? i : 0), msg);
+            r->rejected |= keyed;
             break;
         }
         if (k == COL_PID) {
@@ -286,13 +289,16 @@ static void cell(format_parser *p, const source_line *ln, column_kind k, const c
             r->threads = v;
         } else if (v <= INT32_MAX) {
             r->session = (int64_t)v;
+        } else {
+            warn(p, ln, col, "session over 2147483647; left unknown");
         }
         break;
     }
     case COL_START:
     case COL_EXIT:
         if (!timestamp_parse(s, len, &v)) {
-            warn(p, ln, col, "expected a time 'YYYY-MM-DD HH:MM:SS' with or without ' UTC+0000'");
+            warn(p, ln, col,
+                 "expected a time 'YYYY-MM-DD HH:MM:SS' with or without ' UTC+0000'; left unknown");
             break;
         }
         if (v != 0) /* the epoch is how Volatility prints a missing time */
@@ -305,9 +311,11 @@ static void cell(format_parser *p, const source_line *ln, column_kind k, const c
 
 static void add_row(format_parser *p, const source_line *ln, const row *r)
 {
+    if (r->rejected)
+        return; /* its unreadable PID or PPID cell said so */
     if (!r->has_pid || !r->has_ppid) {
-        warn(p, ln, 0, r->has_pid ? "row has no readable PPID; process left out"
-                                  : "row has no readable PID; process left out");
+        warn(p, ln, 0, r->has_pid ? "row has no PPID; process left out"
+                                  : "row has no PID; process left out");
         return;
     }
     size_t name_len = r->name_len;

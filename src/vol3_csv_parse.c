@@ -130,11 +130,8 @@ static void read_row(format_parser *p, const source_line *ln, const char *s, siz
             v = p->value;
         }
         const char *msg = vol3_row_set(&row, p->ls.cur, p->cols[i], v, vlen);
-        if (msg) {
+        if (msg)
             warn(p, ln, offset + f->column, msg);
-            if (p->cols[i] == VOL3_PID || p->cols[i] == VOL3_PPID)
-                return;
-        }
     }
     const char *msg = vol3_row_commit(&row, p->ls.cur, ln->number);
     if (msg)

@@ -80,10 +80,12 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
     case VOL3_PID:
     case VOL3_PPID:
         if (!whole_dec(s, len, &v)) {
+            row->rejected = 1;
             if (too_big(s, len))
-                return col == VOL3_PID ? "PID does not fit in 64 bits"
-                                       : "PPID does not fit in 64 bits";
-            return col == VOL3_PID ? "expected a decimal PID" : "expected a decimal PPID";
+                return col == VOL3_PID ? "PID does not fit in 64 bits; row ignored"
+                                       : "PPID does not fit in 64 bits; row ignored";
+            return col == VOL3_PID ? "expected a decimal PID; row ignored"
+                                   : "expected a decimal PPID; row ignored";
         }
         if (col == VOL3_PID) {
             row->pid = v;
@@ -95,29 +97,29 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
         return NULL;
     case VOL3_THREADS:
         if (!whole_dec(s, len, &v))
-            return too_big(s, len) ? "thread count does not fit in 64 bits"
-                                   : "expected a decimal thread count";
+            return too_big(s, len) ? "thread count does not fit in 64 bits; left unknown"
+                                   : "expected a decimal thread count; left unknown";
         row->threads = v;
         return NULL;
     case VOL3_SESSION:
         if (!whole_dec(s, len, &v) || v > INT64_MAX)
-            return "expected a decimal session id";
+            return "expected a decimal session id; left unknown";
         row->session = (int64_t)v;
         return NULL;
     case VOL3_OFFSET_V:
         /* Text and CSV print 0x-hex; JSON prints a decimal number. */
         if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
             if (scan_hex(s, len, &i, &v, 0) != SCAN_OK || i != len)
-                return "expected a hexadecimal offset";
+                return "expected a hexadecimal offset; left unknown";
         } else if (!whole_dec(s, len, &v)) {
-            return "expected an offset";
+            return "expected a decimal or 0x-hexadecimal offset; left unknown";
         }
         row->eprocess = v;
         return NULL;
     case VOL3_CREATE:
     case VOL3_EXIT:
         if (!timestamp_parse(s, len, &v))
-            return "expected a timestamp like 2024-03-05 08:01:12.000000 UTC";
+            return "expected a timestamp like 2024-03-05 08:01:12.000000 UTC; left unknown";
         if (col == VOL3_CREATE)
             row->create_time = v;
         else
@@ -136,6 +138,8 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
 
 const char *vol3_row_commit(const vol3_row *row, lineage_dump *d, unsigned long line)
 {
+    if (row->rejected)
+        return NULL; /* its bad PID or PPID cell said so */
     if (!row->has_pid)
         return "row has no PID; ignored";
     if (!row->has_ppid)

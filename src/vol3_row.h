@@ -31,6 +31,7 @@ typedef enum vol3_col {
  * interned, so a row can outlive the line it came from. */
 typedef struct vol3_row {
     int has_pid, has_ppid;
+    int rejected; /* a PID or PPID cell was unreadable: the row is left out */
     uint64_t pid, ppid;
     const lineage_name *name;
     uint64_t threads, create_time, exit_time, eprocess;
@@ -51,12 +52,14 @@ void vol3_row_clear(vol3_row *row);
 int vol3_is_absent(const char *text, size_t len);
 
 /* Stores a cell's value in the row. Returns NULL on success, else a static
- * message saying what was wrong with the text (the field stays unknown). */
+ * message saying what was wrong with the text and what follows: the field
+ * stays unknown, or, for a PID or PPID, the row is left out. */
 const char *vol3_row_set(vol3_row *row, lineage_dump *dump, vol3_col col, const char *text,
                          size_t len);
 
-/* Appends the row to the dump as a process. Returns NULL on success, else
- * a static message (no PID, no PPID, too many processes). */
+/* Appends the row to the dump as a process. Returns NULL on success or
+ * when a cell already rejected the row, else a static message (no PID, no
+ * PPID, too many processes). */
 const char *vol3_row_commit(const vol3_row *row, lineage_dump *dump, unsigned long line);
 
 #endif

@@ -152,7 +152,6 @@ typedef struct row_ctx {
     const source_line *ln;
     size_t offset; /* of the trimmed line within ln->text */
     vol3_row row;
-    int bad;
 } row_ctx;
 
 static int row_cell(void *ctx, size_t index, const char *cell, size_t len, size_t col)
@@ -170,17 +169,14 @@ static int row_cell(void *ctx, size_t index, const char *cell, size_t len, size_
     }
     vol3_col c = r->p->cols[index];
     const char *msg = vol3_row_set(&r->row, r->p->ls.cur, c, cell, len);
-    if (msg) {
+    if (msg)
         warn(r->p, r->ln, r->offset + col, msg);
-        if (c == VOL3_PID || c == VOL3_PPID)
-            r->bad = 1;
-    }
     return 1;
 }
 
 static void process_row(format_parser *p, const source_line *ln, const char *s, size_t len)
 {
-    row_ctx r = {p, ln, (size_t)(s - ln->text), {0}, 0};
+    row_ctx r = {p, ln, (size_t)(s - ln->text), {0}};
     vol3_row_clear(&r.row);
     size_t n = each_cell(s, len, NULL, NULL);
     if (n != p->ncols)
@@ -189,8 +185,6 @@ static void process_row(format_parser *p, const source_line *ln, const char *s, 
                                     : "row has fewer cells than the header; missing cells "
                                       "left unknown");
     each_cell(s, len, row_cell, &r);
-    if (r.bad)
-        return;
     const char *msg = vol3_row_commit(&r.row, p->ls.cur, ln->number);
     if (msg)
         warn(p, ln, 0, msg);

@@ -205,7 +205,7 @@ static int block_fields(format_parser *p, const source_line *ln, size_t i)
                        (i >= len || scan_is_space(s[i]))) {
                 b->session = (int64_t)v;
             } else {
-                warn(p, ln, at, "expected a decimal session or 'none' after 'SessionId:'%s",
+                warn(p, ln, at, "expected a decimal session or 'none' after 'SessionId:'; left unknown%s",
                      NULL);
                 while (i < len && !scan_is_space(s[i]))
                     i++;
@@ -238,7 +238,7 @@ static void process_line(format_parser *p, const source_line *ln, size_t at)
         if (!p->ls.cur->bits && p->facts.arch == LINEAGE_ARCH_UNKNOWN)
             p->ls.cur->bits = (i - addr_at) > 8 ? 64 : 32;
     } else {
-        warn(p, ln, addr_at, "expected the hexadecimal EPROCESS address after 'PROCESS'%s", NULL);
+        warn(p, ln, addr_at, "expected the hexadecimal EPROCESS address after 'PROCESS'; left unknown%s", NULL);
         while (i < ln->len && !scan_is_space(ln->text[i]))
             i++;
     }

@@ -116,6 +116,28 @@ static void test_greptext(void **state)
     lineage_session_free(s);
 }
 
+/* A session number too large for the model is said to be left unknown,
+ * not dropped in silence; an unreadable PPID leaves the process out, said
+ * once. */
+static void test_greptext_bad_cells(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "Offset|Name|Pid|PPid|Thds|Hnds|Sess|Time\n"
+        ">|0x823c8830|System|4|0|58|379|-|1970-01-01 00:00:00 UTC+0000\n"
+        ">>|0x82181020|smss.exe|368|4|3|21|4294967296|2023-04-11 07:15:02 UTC+0000\n"
+        ">>|0x82181040|csrss.exe|372|4x|3|21|0|2023-04-11 07:15:02 UTC+0000\n");
+    const lineage_diag_list *dl = lineage_dump_get_diags(d);
+    assert_int_equal(lineage_diag_list_count(dl), 2);
+    assert_diag_at(d, 3, 35, "session over 2147483647; left unknown");
+    assert_diag_at(d, 4, 30, "expected a decimal PPID; process left out");
+    assert_int_equal(lineage_dump_process_count(d), 2);
+    assert_int_equal(lineage_process_get_session(find_pid(d, 368)), -1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -138,11 +160,14 @@ static void test_malformed(void **state)
         "    cmd: orphan\n",
         d, 2, NULL);
     assert_int_equal(n, 2);
-    assert_diag_at(d[0], 3, 46, "expected a decimal PID");
-    assert_diag_at(d[0], 3, 1, "row has no readable PID; process left out");
-    assert_diag_at(d[0], 4, 60, "expected a decimal thread count");
-    assert_diag_at(d[0], 5, 1, "expected a hexadecimal EPROCESS offset");
-    assert_diag_at(d[0], 5, 85, "expected a time 'YYYY-MM-DD HH:MM:SS'");
+    /* Each cell says what became of it; the unreadable PID once, not
+     * again as a row without a PID. */
+    assert_diag_at(d[0], 3, 46, "expected a decimal PID; process left out");
+    assert_diag_at(d[0], 4, 60, "expected a decimal thread count; left unknown");
+    assert_diag_at(d[0], 5, 1, "expected a hexadecimal EPROCESS offset; left unknown");
+    assert_diag_at(d[0], 5, 85,
+                   "expected a time 'YYYY-MM-DD HH:MM:SS' with or without ' UTC+0000'; left unknown");
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d[0])), 4);
     assert_int_equal(lineage_dump_process_count(d[0]), 2);
     assert_diag_at(d[1], 7, 1, "expected a rule of dashes under the column header");
     assert_diag_at(d[1], 10, 13, "expected '0x<offset>:<name>' in the pstree name cell");
@@ -159,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_old_timestamps_and_psscan),
         cmocka_unit_test(test_pstree_verbose),
         cmocka_unit_test(test_greptext),
+        cmocka_unit_test(test_greptext_bad_cells),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,12 +94,16 @@ static void text_malformed(void **state)
                                   "10\t5\tbig.exe\t18446744073709551616\tN/A\n");
     const lineage_diag_list *dl = lineage_dump_get_diags(d);
     assert_int_equal(lineage_dump_process_count(d), 4);
-    assert_int_equal(diags_matching(dl, "PID does not fit in 64 bits"), 2); /* and PPID */
-    assert_int_equal(diags_matching(dl, "PPID does not fit in 64 bits"), 1);
-    assert_int_equal(diags_matching(dl, "thread count does not fit in 64 bits"), 1);
-    assert_int_equal(diags_matching(dl, "expected a decimal PID"), 1);
-    assert_int_equal(diags_matching(dl, "expected a decimal thread count"), 1);
-    assert_int_equal(diags_matching(dl, "expected a timestamp"), 1);
+    /* Each bad cell says what became of it: a row without its PID or PPID
+     * is left out, any other field left unknown. */
+    assert_int_equal(diags_matching(dl, "PID does not fit in 64 bits; row ignored"), 2); /* and PPID */
+    assert_int_equal(diags_matching(dl, "PPID does not fit in 64 bits; row ignored"), 1);
+    assert_int_equal(diags_matching(dl, "thread count does not fit in 64 bits; left unknown"), 1);
+    assert_int_equal(diags_matching(dl, "expected a decimal PID; row ignored"), 1);
+    assert_int_equal(diags_matching(dl, "expected a decimal thread count; left unknown"), 1);
+    assert_int_equal(
+        diags_matching(dl, "expected a timestamp like 2024-03-05 08:01:12.000000 UTC; left unknown"),
+        1);
     assert_int_equal(diags_matching(dl, "fewer cells"), 1);
     assert_int_equal(diags_matching(dl, "more cells"), 1);
     const lineage_diag *x = lineage_diag_list_get(dl, 0);
@@ -164,7 +168,7 @@ static void csv_backslashes_and_quotes(void **state)
     p = find_pid(d, 932);
     assert_string_equal(lineage_process_get_command_line(p), "C:\\Windows\\svchost.exe");
     assert_int_equal(lineage_process_get_eprocess(p), 0x30);
-    assert_int_equal(diags_matching(lineage_dump_get_diags(d), "expected a decimal PID"), 1);
+    assert_int_equal(diags_matching(lineage_dump_get_diags(d), "expected a decimal PID; row ignored"), 1);
     lineage_dump_free(d);
     lineage_session_free(s);
 }
@@ -228,11 +232,32 @@ static void jsonl_records_and_recovery(void **state)
         "{\"ImageFileName\": \"nopid.exe\", \"PPID\": 4, \"__children\": []}\n");
     const lineage_diag_list *dl = lineage_dump_get_diags(d);
     assert_int_equal(diags_matching(dl, "expected ',' or '}' in an object"), 1);
-    assert_int_equal(diags_matching(dl, "row has no PID"), 1);
+    assert_int_equal(diags_matching(dl, "row has no PID; ignored"), 1);
     assert_non_null(find_pid(d, 4));
     assert_non_null(find_pid(d, 5)); /* had PID and PPID before the error */
     assert_ptr_equal(lineage_process_get_parent(find_pid(d, 7)), find_pid(d, 6));
     assert_int_equal(lineage_dump_process_count(d), 4);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* A JSON row whose PID is unreadable is reported once, at the cell: not
+ * again, when the row closes, as a row without a PID. */
+static void json_bad_cells(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "[{\"ImageFileName\": \"x.exe\", \"PID\": \"x\", \"PPID\": 4, \"__children\": []},\n"
+        " {\"ImageFileName\": \"y.exe\", \"PID\": 9, \"PPID\": 4, \"Threads\": \"many\",\n"
+        "  \"SessionId\": \"one\", \"__children\": []}]\n");
+    const lineage_diag_list *dl = lineage_dump_get_diags(d);
+    assert_int_equal(lineage_diag_list_count(dl), 3);
+    assert_int_equal(diags_matching(dl, "expected a decimal PID; row ignored"), 1);
+    assert_int_equal(diags_matching(dl, "expected a decimal thread count; left unknown"), 1);
+    assert_int_equal(diags_matching(dl, "expected a decimal session id; left unknown"), 1);
+    assert_int_equal(lineage_dump_process_count(d), 1);
+    assert_int_equal(lineage_process_get_threads(find_pid(d, 9)), LINEAGE_UNKNOWN);
     lineage_dump_free(d);
     lineage_session_free(s);
 }
@@ -352,6 +377,7 @@ int main(void)
         cmocka_unit_test(csv_column_limit),
         cmocka_unit_test(json_nesting_and_values),
         cmocka_unit_test(jsonl_records_and_recovery),
+        cmocka_unit_test(json_bad_cells),
         cmocka_unit_test(json_depth_limit),
         cmocka_unit_test(utf16le_bom),
         cmocka_unit_test(invalid_utf8_name),
