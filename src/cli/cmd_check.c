@@ -12,7 +12,7 @@
 enum { OPT_FAIL_ON = 1, OPT_FORMAT };
 
 static const cli_option check_options[] = {
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable; - is standard input)", CLI_OPT_RULES},
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
@@ -222,7 +222,9 @@ int cmd_check(int argc, char **argv)
         cli_print_help(&check_command, stdout);
         goto done;
     }
-    if ((rc = cli_take_files("check", files, &nfiles, &c.input)) != EXIT_CLEAN)
+    if ((rc = cli_take_files("check", files, &nfiles, &c.input)) != EXIT_CLEAN ||
+        (rc = cli_stdin_once("check", files, nfiles, c.rules.paths, c.rules.npaths, &c.input)) !=
+            EXIT_CLEAN)
         goto done;
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);

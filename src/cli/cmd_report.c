@@ -25,7 +25,7 @@ enum {
 static const cli_option report_options[] = {
     {"baseline", 'b', "FILE", "compare with a baseline dump file or profile (repeatable)",
      OPT_BASELINE},
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable; - is standard input)", CLI_OPT_RULES},
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
@@ -227,6 +227,20 @@ static char *join_paths(const char **paths, int n)
     return s;
 }
 
+/* Standard input read once among the dumps, the baselines and the rules. */
+static int stdin_once(const report_ctx *c, char **files, int nfiles)
+{
+    int n = c->nbaselines + c->rules.npaths;
+    const char **named = malloc(((size_t)n + 1) * sizeof *named);
+    if (!named)
+        abort();
+    memcpy(named, c->baselines, (size_t)c->nbaselines * sizeof *named);
+    memcpy(named + c->nbaselines, c->rules.paths, (size_t)c->rules.npaths * sizeof *named);
+    int rc = cli_stdin_once("report", files, nfiles, named, n, &c->input);
+    free(named);
+    return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
     report_ctx c;
@@ -257,8 +271,7 @@ int cmd_report(int argc, char **argv)
         goto done;
     }
     if ((rc = cli_take_files("report", files, &nfiles, &c.input)) != EXIT_CLEAN ||
-        (rc = cli_stdin_once("report", files, nfiles, c.baselines, c.nbaselines, &c.input)) !=
-            EXIT_CLEAN)
+        (rc = stdin_once(&c, files, nfiles)) != EXIT_CLEAN)
         goto done;
     session = lineage_session_new();
     rc = cli_rules_load(session, &c.rules, NULL, 0, &set);

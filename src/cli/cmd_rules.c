@@ -4,7 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inputs.h"
 #include "rules_cli.h"
+
+/* The library's limit for one rule file, applied to standard input too. */
+#define RULES_STDIN_MAX_BYTES (16u * 1024u * 1024u)
 
 void cli_rules_init(cli_rules_options *o, int argc)
 {
@@ -69,6 +73,43 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
     }
 }
 
+/* "-" is standard input, read whole here (the library reads only named
+ * files) and named "-" in diagnostics, as a dump read from it is; its
+ * includes resolve from the current directory. */
+static lineage_status load_rules_path(lineage_ruleset *set, const char *path,
+                                      lineage_diag_list *diags)
+{
+    if (strcmp(path, "-") != 0)
+        return lineage_ruleset_load_file(set, path, diags);
+    size_t len = 0, cap = 1 << 16;
+    char *text = malloc(cap);
+    const char *why = NULL;
+    for (;;) {
+        if (len == cap)
+            text = realloc(text, cap *= 2);
+        if (!text)
+            abort();
+        size_t n = fread(text + len, 1, cap - len, stdin);
+        len += n;
+        if (len > RULES_STDIN_MAX_BYTES) {
+            why = "larger than the rule file limit (16 MiB)";
+            break;
+        }
+        if (n == 0) {
+            if (ferror(stdin))
+                why = "read error";
+            break;
+        }
+    }
+    lineage_status st = LINEAGE_E_IO;
+    if (why)
+        lineage_diag_add(diags, LINEAGE_ERROR, "-", 0, 0, NULL, 0, "cannot read rule file: %s", why);
+    else
+        st = lineage_ruleset_load_string(set, "-", text, len, diags);
+    free(text);
+    return st;
+}
+
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {
@@ -78,10 +119,10 @@ int cli_rules_load(lineage_session *session, const cli_rules_options *o,
     if (!o->no_defaults && lineage_ruleset_load_defaults(set, diags) != LINEAGE_OK)
         failed = 1;
     for (int i = 0; i < o->npaths; i++)
-        if (lineage_ruleset_load_file(set, o->paths[i], diags) != LINEAGE_OK)
+        if (load_rules_path(set, o->paths[i], diags) != LINEAGE_OK)
             failed = 1;
     for (int i = 0; i < nextra; i++)
-        if (lineage_ruleset_load_file(set, extra[i], diags) != LINEAGE_OK)
+        if (load_rules_path(set, extra[i], diags) != LINEAGE_OK)
             failed = 1;
     for (int i = 0; i < o->ndisable; i++)
         lineage_ruleset_disable(set, o->disable[i]);
@@ -117,7 +158,7 @@ int cli_rules_load(lineage_session *session, const cli_rules_options *o,
 /* ---- the subcommand ----------------------------------------------------- */
 
 static const cli_option rules_options[] = {
-    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable)", CLI_OPT_RULES},
+    {"rules", 'r', "PATH", "also load the rule file PATH (repeatable; - is standard input)", CLI_OPT_RULES},
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {0},
 };
@@ -218,6 +259,9 @@ int cmd_rules(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (is_lint && (rc = cli_stdin_once("rules lint", args + 1, nargs - 1, o.paths, o.npaths,
+                                         NULL)) != EXIT_CLEAN)
+        goto done;
     session = lineage_session_new();
     rc = cli_rules_load(session, &o, is_lint ? (const char *const *)args + 1 : NULL,
                         is_lint ? nargs - 1 : 0, &set);

@@ -164,7 +164,7 @@ static int is_stdin(const char *path) { return path && strcmp(path, "-") == 0; }
 int cli_stdin_once(const char *cmd, char *const *files, int n, const char *const *more, int nmore,
                    const cli_input_options *o)
 {
-    int seen = is_stdin(o->scan);
+    int seen = o ? is_stdin(o->scan) : 0;
     for (int i = 0; i < n; i++)
         seen += is_stdin(files[i]);
     for (int i = 0; i < nmore; i++)

@@ -33,7 +33,8 @@ int cli_read_inputs(lineage_session *session, char **files, int nfiles,
 int cli_take_files(const char *cmd, char **files, int *nfiles, const cli_input_options *o);
 
 /* Standard input ("-") can be read once: counts it among `files` (n of
- * them), `more` (nmore, NULL entries skipped) and --scan's FILE.
+ * them), `more` (nmore, NULL entries skipped) and --scan's FILE (`o` may
+ * be NULL for a command without input options).
  * EXIT_CLEAN, or EXIT_USAGE after printing why. */
 int cli_stdin_once(const char *cmd, char *const *files, int n, const char *const *more, int nmore,
                    const cli_input_options *o);
