@@ -198,7 +198,7 @@ static void collect_text(xmlNode *n, strbuf *out)
      * text), so this walk is iterative over siblings and recursive only
      * along that fixed structure. */
     for (; n; n = n->next) {
-        if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST "text") == 0) {
+        if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"text") == 0) {
             xmlChar *t = xmlNodeGetContent(n);
             strbuf_puts(out, (const char *)t);
             strbuf_putc(out, '\n');
