@@ -335,6 +335,14 @@ static void write_dump(xw *x, const lineage_tvalue *d)
     attr_str(x, "name", field(os, "name"));
     attr_num(x, "build", field(os, "build"));
     attr_str(x, "family", field(os, "family"));
+    const lineage_tvalue *assumed = field(os, "assumed");
+    if (assumed) {
+        start(x, "assumed");
+        attr_str(x, "name", field(assumed, "name"));
+        attr_num(x, "build", field(assumed, "build"));
+        attr_str(x, "family", field(assumed, "family"));
+        end(x);
+    }
     end(x);
     text_elem(x, "kind", field(d, "kind"));
     const lineage_tvalue *bc = field(d, "bugcheck");

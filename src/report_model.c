@@ -37,6 +37,7 @@ struct lineage_report {
     char *baseline_label;
     lineage_diff_options diff_options;
     const lineage_ruleset *rules;
+    unsigned assumed_build; /* for dumps without one; 0 = none */
     int has_date;
     int64_t date;
     int finished;
@@ -113,6 +114,14 @@ lineage_status lineage_report_add_rules(lineage_report *r, const lineage_ruleset
     if (!r || !set || r->finished)
         return LINEAGE_E_ARG;
     r->rules = set;
+    return LINEAGE_OK;
+}
+
+lineage_status lineage_report_assume_build(lineage_report *r, unsigned build)
+{
+    if (!r || r->finished)
+        return LINEAGE_E_ARG;
+    r->assumed_build = build;
     return LINEAGE_OK;
 }
 
@@ -534,7 +543,31 @@ static lineage_tvalue *tree_value(arena *a, dump_build *db, const lineage_dump *
 
 /* ---- the dump's facts ---------------------------------------------------- */
 
-static lineage_tvalue *dump_facts(arena *a, size_t number, const lineage_dump *d)
+/* {name, build, family} of a build: "Windows 10 22H2", or the product
+ * alone where the release is not known; "unknown" for build 0. */
+static lineage_tvalue *os_value(arena *a, unsigned build)
+{
+    lineage_tvalue *os = tvalue_map(a);
+    lineage_os_info info = {0};
+    int known = build && lineage_os_from_build(build, &info);
+    char buf[64];
+    if (build && info.product) {
+        if (known && info.release && info.release[0])
+            snprintf(buf, sizeof buf, "%s %s", info.product, info.release);
+        else
+            snprintf(buf, sizeof buf, "%s", info.product);
+        tvalue_map_set_cstr(a, os, "name", buf);
+    } else {
+        tvalue_map_set_cstr(a, os, "name", "unknown");
+    }
+    tvalue_map_set_number(a, os, "build", build);
+    if (build && info.family)
+        tvalue_map_set_cstr(a, os, "family", info.family);
+    return os;
+}
+
+static lineage_tvalue *dump_facts(arena *a, size_t number, const lineage_dump *d,
+                                  unsigned assumed_build)
 {
     lineage_tvalue *m = tvalue_map(a);
     char buf[64];
@@ -550,22 +583,10 @@ static lineage_tvalue *dump_facts(arena *a, size_t number, const lineage_dump *d
     set_u64(a, m, "first_line", lineage_dump_get_first_line(d));
     set_u64(a, m, "last_line", lineage_dump_get_last_line(d));
     tvalue_map_set(a, m, "format", cstr(a, lineage_dump_get_format(d)));
-    lineage_tvalue *os = tvalue_map(a);
     unsigned build = lineage_dump_get_build(d);
-    lineage_os_info info = {0};
-    int known = build && lineage_os_from_build(build, &info);
-    if (build && info.product) {
-        if (known && info.release && info.release[0])
-            snprintf(buf, sizeof buf, "%s %s", info.product, info.release);
-        else
-            snprintf(buf, sizeof buf, "%s", info.product);
-        tvalue_map_set_cstr(a, os, "name", buf);
-    } else {
-        tvalue_map_set_cstr(a, os, "name", "unknown");
-    }
-    tvalue_map_set_number(a, os, "build", build);
-    if (build && info.family)
-        tvalue_map_set_cstr(a, os, "family", info.family);
+    lineage_tvalue *os = os_value(a, build);
+    if (!build && assumed_build) /* the rules saw this build instead */
+        tvalue_map_set(a, os, "assumed", os_value(a, assumed_build));
     tvalue_map_set(a, m, "os", os);
     tvalue_map_set_cstr(a, m, "arch", lineage_arch_name(lineage_dump_get_arch(d)));
     if (lineage_dump_get_bits(d))
@@ -791,7 +812,7 @@ lineage_status lineage_report_finish(lineage_report *r)
                 e->deviating[e->ndeviating++] = lineage_dump_process(d, k);
         dbs[i].number = i + 1;
         dbs[i].proc_node = xcalloc(np ? np : 1, sizeof *dbs[i].proc_node);
-        dbs[i].map = dump_facts(a, i + 1, d);
+        dbs[i].map = dump_facts(a, i + 1, d, r->assumed_build);
         dbs[i].tree = tree_value(a, &dbs[i], d, dev);
         free(dev);
     }

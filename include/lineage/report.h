@@ -70,6 +70,12 @@ LINEAGE_API lineage_status lineage_report_set_baseline(lineage_report *report,
 LINEAGE_API lineage_status lineage_report_add_rules(lineage_report *report,
                                                     const lineage_ruleset *set);
 
+/** Says that the findings were found with `build` assumed for dumps whose
+ * listing gives no build (lineage_checker_assume_build): the facts of
+ * each such dump then show it as `os.assumed`. 0, the default, assumes
+ * nothing. Returns LINEAGE_E_ARG when `report` is NULL or finished. */
+LINEAGE_API lineage_status lineage_report_assume_build(lineage_report *report, unsigned build);
+
 /** The report's date: `seconds` since 1970-01-01 UTC. Without a call the
  * report has no date line. */
 LINEAGE_API void lineage_report_set_date(lineage_report *report, int64_t seconds);

@@ -29,6 +29,9 @@ static const cli_option report_options[] = {
     {"no-default-rules", 0, NULL, "do not load the rules built into lineage", CLI_OPT_NO_DEFAULTS},
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
+    {"assume-os", 0, "OS",
+     "check dumps whose listing gives no OS build as OS (as check does); their facts say so",
+     CLI_OPT_ASSUME_OS},
     {"format", 0, "FORMAT", "md (default), html, xml, json or sarif", OPT_FORMAT},
     {"validate", 0, NULL, "with --format xml: check the XML against the schema before writing",
      OPT_VALIDATE},
@@ -156,6 +159,8 @@ static int read_dumps(lineage_session *session, char **files, int nfiles, const 
     int status = EXIT_CLEAN;
     size_t problems = 0;
     lineage_checker *checker = lineage_checker_new(set);
+    lineage_checker_assume_build(checker, c->rules.assumed_build);
+    lineage_report_assume_build(report, c->rules.assumed_build);
     int first = 0;
     if (c->input.scan) {
         lineage_dump *merged = NULL;

@@ -14,7 +14,7 @@ typedef struct cli_rules_options {
     const char **levels; /* --severity ID=LEVEL */
     int nlevels;
     int no_defaults;
-    unsigned assumed_build; /* --assume-os (check only), or 0 */
+    unsigned assumed_build; /* --assume-os (check and report), or 0 */
 } cli_rules_options;
 
 /* Ids of the rule-set options in the option tables of the commands that

@@ -612,6 +612,60 @@ static void test_template_dir_and_errors(void **state)
     rmdir(dir);
 }
 
+/* A report made with a build assumed: the dump without a build says which
+ * one its rules were checked against, one with its own build does not, and
+ * the XML keeps to its schema. */
+static void test_assumed_build(void **state)
+{
+    (void)state;
+    char *vol3 = read_source_file("tests/data/lsass-under-explorer.vol3.txt", NULL);
+    char *win7 = read_source_file("examples/win7-sp1-x64.txt", NULL);
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *diags = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_defaults(set, diags), LINEAGE_OK);
+    assert_int_equal(lineage_ruleset_compile(set, diags), LINEAGE_OK);
+    lineage_checker *ck = lineage_checker_new(set);
+    lineage_checker_assume_build(ck, 19045);
+    lineage_report *r = lineage_report_new(s);
+    assert_int_equal(lineage_report_assume_build(r, 19045), LINEAGE_OK);
+    lineage_dump *dumps[2];
+    assert_int_equal(read_dumps(s, win7, dumps, 1, NULL), 1);
+    assert_int_equal(read_dumps(s, vol3, dumps + 1, 1, NULL), 1);
+    for (size_t i = 0; i < 2; i++) {
+        lineage_findings *f = lineage_findings_new();
+        assert_int_equal(lineage_checker_check(ck, dumps[i], f, diags), LINEAGE_OK);
+        assert_int_equal(lineage_report_add_dump(r, dumps[i], f), LINEAGE_OK);
+    }
+    assert_int_equal(lineage_report_finish(r), LINEAGE_OK);
+    assert_int_equal(lineage_report_assume_build(r, 7601), LINEAGE_E_ARG);
+    const lineage_tvalue *ds = get(report_model_tree(r), "dumps");
+    assert_int_equal(get_num(item(ds, 0), "os.build"), 7601);
+    assert_null(get(item(ds, 0), "os.assumed"));
+    assert_string_equal(get_str(item(ds, 1), "os.name"), "unknown");
+    assert_int_equal(get_num(item(ds, 1), "os.build"), 0);
+    assert_string_equal(get_str(item(ds, 1), "os.assumed.name"), "Windows 10 22H2");
+    assert_int_equal(get_num(item(ds, 1), "os.assumed.build"), 19045);
+    assert_string_equal(get_str(item(ds, 1), "os.assumed.family"), "10");
+    /* The finding the assumption made possible is in the report. */
+    assert_int_equal(get_num(item(ds, 1), "verdict.findings"), 1);
+    char *xml = NULL;
+    size_t len = 0;
+    assert_int_equal(lineage_report_render_xml(r, &xml, &len, diags), LINEAGE_OK);
+    assert_int_equal(lineage_report_validate_xml(xml, len, "report.xml", diags), LINEAGE_OK);
+    assert_non_null(strstr(xml, "<os name=\"unknown\" build=\"0\">\n"
+                                "        <assumed name=\"Windows 10 22H2\" build=\"19045\" "
+                                "family=\"10\"/>\n      </os>"));
+    free(xml);
+    lineage_diag_list_free(diags);
+    lineage_report_free(r);
+    lineage_checker_free(ck);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+    free(vol3);
+    free(win7);
+}
+
 static void test_unfinished_and_null(void **state)
 {
     (void)state;
@@ -643,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limit_mermaid_nodes),
         cmocka_unit_test(test_template_dir_and_errors),
+        cmocka_unit_test(test_assumed_build),
         cmocka_unit_test(test_unfinished_and_null),
         /* Last: it draws several SVG pictures in one process, the case where
          * Graphviz 2.42 reads freed memory when each picture gets a fresh
