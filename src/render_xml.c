@@ -188,6 +188,14 @@ static void strings_elem(xw *x, const char *name, const lineage_tvalue *list)
     end(x);
 }
 
+/* The attributes of <os> and of the <assumed> inside it. */
+static void os_attrs(xw *x, const lineage_tvalue *os)
+{
+    attr_str(x, "name", field(os, "name"));
+    attr_num(x, "build", field(os, "build"));
+    attr_str(x, "family", field(os, "family"));
+}
+
 static void write_verdict(xw *x, const lineage_tvalue *v)
 {
     start(x, "verdict");
@@ -332,15 +340,11 @@ static void write_dump(xw *x, const lineage_tvalue *d)
     text_elem(x, "source", field(d, "source"));
     const lineage_tvalue *os = field(d, "os");
     start(x, "os");
-    attr_str(x, "name", field(os, "name"));
-    attr_num(x, "build", field(os, "build"));
-    attr_str(x, "family", field(os, "family"));
+    os_attrs(x, os);
     const lineage_tvalue *assumed = field(os, "assumed");
     if (assumed) {
         start(x, "assumed");
-        attr_str(x, "name", field(assumed, "name"));
-        attr_num(x, "build", field(assumed, "build"));
-        attr_str(x, "family", field(assumed, "family"));
+        os_attrs(x, assumed);
         end(x);
     }
     end(x);
