@@ -887,23 +887,10 @@ static const embedded_rule_file *find_embedded(const char *name)
     return NULL;
 }
 
-/* Reads a rule file whole. Only regular files up to
- * LINEAGE_MAX_RULE_FILE_BYTES: an include of /dev/zero or a FIFO must not
- * grow memory without bound or block. On failure returns NULL and sets
- * *why to a static description. */
-static char *read_whole(const char *path, size_t *len, const char **why)
+/* Reads an open stream to its end, up to LINEAGE_MAX_RULE_FILE_BYTES. On
+ * failure returns NULL and sets *why to a static description. */
+static char *read_stream(FILE *f, size_t *len, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *why = strerror(errno);
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        *why = "not a regular file";
-        return NULL;
-    }
     strbuf sb = STRBUF_INIT;
     char buf[8192];
     size_t n;
@@ -914,15 +901,32 @@ static char *read_whole(const char *path, size_t *len, const char **why)
         else
             strbuf_add(&sb, buf, n);
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || too_big) {
+    if (ferror(f) || too_big) {
         *why = too_big ? "larger than the rule file limit (16 MiB)" : "read error";
         strbuf_release(&sb);
         return NULL;
     }
     *len = sb.len;
     return sb.data ? strbuf_detach(&sb) : xstrdup("");
+}
+
+/* Reads a rule file whole. Only regular files: an include of /dev/zero or
+ * a FIFO must not grow memory without bound or block. */
+static char *read_whole(const char *path, size_t *len, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    char *text = NULL;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        *why = "not a regular file";
+    else
+        text = read_stream(f, len, why);
+    fclose(f);
+    return text;
 }
 
 static size_t parse_text(lineage_ruleset *set, const char *name, const char *text, size_t len,
@@ -1050,14 +1054,17 @@ lineage_status lineage_ruleset_load_file(lineage_ruleset *set, const char *path,
 {
     if (!set || !path || set->compiled)
         return LINEAGE_E_ARG;
-    char *canon = canonical_path(path, 0);
+    /* "-" is standard input, as for lineage_reader_open; only here, so an
+     * include never reads it. */
+    int is_stdin = strcmp(path, "-") == 0;
+    char *canon = is_stdin ? xstrdup(path) : canonical_path(path, 0);
     int seen = already_loaded(set, canon);
     free(canon);
     if (seen)
         return LINEAGE_OK;
     size_t len;
     const char *why = NULL;
-    char *text = read_whole(path, &len, &why);
+    char *text = is_stdin ? read_stream(stdin, &len, &why) : read_whole(path, &len, &why);
     if (!text) {
         lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot read rule file: %s",
                          why);

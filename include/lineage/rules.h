@@ -49,7 +49,8 @@ LINEAGE_API void lineage_ruleset_free(lineage_ruleset *set);
 
 /** Loads a rule file and the files it includes (relative to the including
  * file; a file already loaded is not loaded again, so include cycles are
- * harmless). Returns LINEAGE_E_IO when the file cannot be read,
+ * harmless). `path` "-" reads standard input, named "-" in diagnostics,
+ * its includes resolved from the current directory. Returns LINEAGE_E_IO when the file cannot be read,
  * LINEAGE_E_RULE when it has errors (all of them in `diags`), LINEAGE_E_ARG
  * after lineage_ruleset_compile. */
 LINEAGE_API lineage_status lineage_ruleset_load_file(lineage_ruleset *set, const char *path,

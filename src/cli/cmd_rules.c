@@ -7,9 +7,6 @@
 #include "inputs.h"
 #include "rules_cli.h"
 
-/* The library's limit for one rule file, applied to standard input too. */
-#define RULES_STDIN_MAX_BYTES (16u * 1024u * 1024u)
-
 void cli_rules_init(cli_rules_options *o, int argc)
 {
     memset(o, 0, sizeof *o);
@@ -73,43 +70,6 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
     }
 }
 
-/* "-" is standard input, read whole here (the library reads only named
- * files) and named "-" in diagnostics, as a dump read from it is; its
- * includes resolve from the current directory. */
-static lineage_status load_rules_path(lineage_ruleset *set, const char *path,
-                                      lineage_diag_list *diags)
-{
-    if (strcmp(path, "-") != 0)
-        return lineage_ruleset_load_file(set, path, diags);
-    size_t len = 0, cap = 1 << 16;
-    char *text = malloc(cap);
-    const char *why = NULL;
-    for (;;) {
-        if (len == cap)
-            text = realloc(text, cap *= 2);
-        if (!text)
-            abort();
-        size_t n = fread(text + len, 1, cap - len, stdin);
-        len += n;
-        if (len > RULES_STDIN_MAX_BYTES) {
-            why = "larger than the rule file limit (16 MiB)";
-            break;
-        }
-        if (n == 0) {
-            if (ferror(stdin))
-                why = "read error";
-            break;
-        }
-    }
-    lineage_status st = LINEAGE_E_IO;
-    if (why)
-        lineage_diag_add(diags, LINEAGE_ERROR, "-", 0, 0, NULL, 0, "cannot read rule file: %s", why);
-    else
-        st = lineage_ruleset_load_string(set, "-", text, len, diags);
-    free(text);
-    return st;
-}
-
 int cli_rules_load(lineage_session *session, const cli_rules_options *o,
                    const char *const *extra, int nextra, lineage_ruleset **out)
 {
@@ -119,10 +79,10 @@ int cli_rules_load(lineage_session *session, const cli_rules_options *o,
     if (!o->no_defaults && lineage_ruleset_load_defaults(set, diags) != LINEAGE_OK)
         failed = 1;
     for (int i = 0; i < o->npaths; i++)
-        if (load_rules_path(set, o->paths[i], diags) != LINEAGE_OK)
+        if (lineage_ruleset_load_file(set, o->paths[i], diags) != LINEAGE_OK)
             failed = 1;
     for (int i = 0; i < nextra; i++)
-        if (load_rules_path(set, extra[i], diags) != LINEAGE_OK)
+        if (lineage_ruleset_load_file(set, extra[i], diags) != LINEAGE_OK)
             failed = 1;
     for (int i = 0; i < o->ndisable; i++)
         lineage_ruleset_disable(set, o->disable[i]);
