@@ -18,9 +18,17 @@ struct lineage_finding {
     size_t seq; /* insertion order, the last sort key */
 };
 
+/* A dump of unknown build checked as if it had `build`. */
+typedef struct assumed_build {
+    const lineage_dump *dump;
+    unsigned build;
+} assumed_build;
+
 struct lineage_findings {
     lineage_finding *items;
     size_t n, cap;
+    assumed_build *assumed;
+    size_t nassumed, capassumed;
 };
 
 lineage_findings *lineage_findings_new(void)
@@ -37,6 +45,7 @@ void lineage_findings_free(lineage_findings *list)
         free(list->items[i].expected);
     }
     free(list->items);
+    free(list->assumed);
     free(list);
 }
 
@@ -59,6 +68,24 @@ void findings_suppress_last(lineage_findings *list, const char *reason)
 {
     if (list->n)
         list->items[list->n - 1].suppress_reason = reason;
+}
+
+void findings_note_assumed(lineage_findings *list, const lineage_dump *dump, unsigned build)
+{
+    list->assumed = xgrow(list->assumed, &list->capassumed, list->nassumed + 1,
+                          sizeof *list->assumed);
+    list->assumed[list->nassumed++] = (assumed_build){dump, build};
+}
+
+unsigned lineage_findings_assumed_build(const lineage_findings *list, const lineage_dump *dump)
+{
+    if (!list)
+        return 0;
+    /* The latest note wins: a dump checked twice into one list. */
+    for (size_t i = list->nassumed; i-- > 0;)
+        if (list->assumed[i].dump == dump)
+            return list->assumed[i].build;
+    return 0;
 }
 
 size_t lineage_findings_count(const lineage_findings *list) { return list ? list->n : 0; }

@@ -141,6 +141,26 @@ char *lineage_findings_render_text_flags(const lineage_findings *list, const lin
     return strbuf_detach(&sb);
 }
 
+/* "assumed": the build a dump of unknown build was checked as, or null. */
+static void write_assumed(json_writer *w, unsigned build)
+{
+    json_key(w, "assumed");
+    if (!build) {
+        json_null(w);
+        return;
+    }
+    lineage_os_info os = {0};
+    lineage_os_from_build(build, &os);
+    json_begin_object(w);
+    json_key(w, "build");
+    json_uint(w, build);
+    json_key(w, "os");
+    json_string(w, os.product);
+    json_key(w, "os_family");
+    json_string(w, os.family);
+    json_end_object(w);
+}
+
 char *lineage_findings_render_json(const lineage_findings *list, const lineage_dump *d,
                                    unsigned indent)
 {
@@ -174,6 +194,7 @@ char *lineage_findings_render_json(const lineage_findings *list, const lineage_d
     json_string(&w, os.product);
     json_key(&w, "os_family");
     json_string(&w, os.family);
+    write_assumed(&w, lineage_findings_assumed_build(list, d));
     json_key(&w, "arch");
     json_string(&w, lineage_arch_name(lineage_dump_get_arch(d)));
     json_key(&w, "processes");

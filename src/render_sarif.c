@@ -10,7 +10,8 @@
  * suppression's reason as justification), each in model order, located at
  * the dump's file and the process's line. Levels map critical and high to
  * "error", medium to "warning", low and info to "note"; the lineage level
- * itself is kept in the properties. */
+ * itself is kept in the properties, and so is the build a finding's dump
+ * was checked as when its listing gave none (--assume-os). */
 #include <lineage/report.h>
 
 #include <stdint.h>
@@ -254,8 +255,38 @@ static void write_process_props(json_writer *w, const lineage_tvalue *p)
     key_value(w, "node", field(p, "node"));
 }
 
-static void write_finding(json_writer *w, const rule_table *t, strbuf *msg, strbuf *uri,
-                          const lineage_tvalue *f)
+/* The model's dumps by number, so that a result finds its dump's facts. */
+typedef struct dump_table {
+    const lineage_tvalue **v;
+    size_t n;
+} dump_table;
+
+static dump_table dump_table_of(const lineage_tvalue *dumps)
+{
+    dump_table dt = {0};
+    for (const tvalue_cell *c = tvalue_list_first(dumps); c; c = tvalue_cell_next(c))
+        dt.n++;
+    dt.v = xcalloc(dt.n ? dt.n : 1, sizeof *dt.v);
+    size_t i = 0;
+    for (const tvalue_cell *c = tvalue_list_first(dumps); c; c = tvalue_cell_next(c))
+        dt.v[i++] = tvalue_cell_value(c);
+    return dt;
+}
+
+/* The build a finding's dump was checked as (`os.assumed`), or NULL. */
+static const lineage_tvalue *assumed_os(const dump_table *dt, const lineage_tvalue *f)
+{
+    const lineage_tvalue *number = field(f, "dump");
+    if (!number)
+        return NULL;
+    int64_t k = tvalue_get_number(number);
+    if (k < 1 || (uint64_t)k > dt->n)
+        return NULL;
+    return field(field(dt->v[k - 1], "os"), "assumed");
+}
+
+static void write_finding(json_writer *w, const rule_table *t, const dump_table *dt, strbuf *msg,
+                          strbuf *uri, const lineage_tvalue *f)
 {
     size_t len, tlen;
     const char *rule = str(field(f, "rule"), &len);
@@ -312,6 +343,9 @@ static void write_finding(json_writer *w, const rule_table *t, strbuf *msg, strb
     key_value(w, "steps", field(e, "steps"));
     key_value(w, "expected", field(e, "expected"));
     key_value(w, "references", field(f, "references"));
+    const lineage_tvalue *assumed = assumed_os(dt, f);
+    key_value(w, "assumed_os", field(assumed, "name"));
+    key_value(w, "assumed_build", field(assumed, "build"));
     json_end_object(w);
     json_end_object(w);
 }
@@ -369,6 +403,7 @@ lineage_status lineage_report_render_sarif(const lineage_report *report, char **
      * points into it, so it is sized first and never moves). */
     strbuf diff_ids = STRBUF_INIT;
     rule_table t = {0};
+    dump_table dumps = dump_table_of(field(root, "dumps"));
     size_t n;
     for (const tvalue_cell *c = tvalue_list_first(rules); c; c = tvalue_cell_next(c)) {
         const char *id = str(field(tvalue_cell_value(c), "id"), &n);
@@ -428,12 +463,12 @@ lineage_status lineage_report_render_sarif(const lineage_report *report, char **
     json_begin_array(&w);
     for (const tvalue_cell *c = tvalue_list_first(field(root, "findings")); c;
          c = tvalue_cell_next(c))
-        write_finding(&w, &t, &msg, &uri, tvalue_cell_value(c));
+        write_finding(&w, &t, &dumps, &msg, &uri, tvalue_cell_value(c));
     for (const tvalue_cell *c = tvalue_list_first(differences); c; c = tvalue_cell_next(c))
         write_difference(&w, &t, &msg, &uri, tvalue_cell_value(c));
     for (const tvalue_cell *c = tvalue_list_first(field(root, "suppressed")); c;
          c = tvalue_cell_next(c))
-        write_finding(&w, &t, &msg, &uri, tvalue_cell_value(c));
+        write_finding(&w, &t, &dumps, &msg, &uri, tvalue_cell_value(c));
     json_end_array(&w);
     json_end_object(&w);
     json_end_array(&w);
@@ -443,6 +478,7 @@ lineage_status lineage_report_render_sarif(const lineage_report *report, char **
 
     free(t.ids);
     free(t.lens);
+    free(dumps.v);
     strbuf_release(&diff_ids);
     strbuf_release(&msg);
     strbuf_release(&uri);

@@ -411,6 +411,8 @@ lineage_status lineage_checker_check(lineage_checker *ck, const lineage_dump *du
     e.status = LINEAGE_OK;
     /* The dump's own build; the one assumed only where it has none. */
     unsigned build = dump->build ? dump->build : ck->assumed_build;
+    if (build != dump->build)
+        findings_note_assumed(out, dump, build);
     unsigned families = build_families(build);
     for (size_t i = 0; i < set->nrules; i++) {
         const lineage_rule *r = set->rules[i];

@@ -133,6 +133,8 @@ void findings_add(lineage_findings *list, const lineage_rule *rule, const lineag
                   const lineage_process *proc, const char *chain, const char *expected);
 /* The last finding added, to mark it suppressed. */
 void findings_suppress_last(lineage_findings *list, const char *reason);
+/* Records that `dump`, of unknown build, was checked as `build`. */
+void findings_note_assumed(lineage_findings *list, const lineage_dump *dump, unsigned build);
 
 /* Embedded default rule files (generated at build time). */
 typedef struct embedded_rule_file {

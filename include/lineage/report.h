@@ -159,6 +159,9 @@ LINEAGE_API lineage_status lineage_report_render_json(const lineage_report *repo
  * (then one rule "diff-<kind>" per kind of difference present), one
  * result per finding, per difference and per suppressed finding (with
  * `suppressions`), located at the dump's file and the process's line.
+ * A finding's properties hold its lineage level, dump, process, chain,
+ * expectation and references, and `assumed_os` and `assumed_build` when
+ * its dump gave no build and one was assumed (lineage_report_assume_build).
  * Ownership and failures as for lineage_report_render_xml. */
 LINEAGE_API lineage_status lineage_report_render_sarif(const lineage_report *report, char **out,
                                                        size_t *len, lineage_diag_list *diags);

@@ -142,6 +142,11 @@ LINEAGE_API const lineage_finding *lineage_findings_get(const lineage_findings *
 /** Sorts the findings by dump, then level (critical first), then source
  * line, then rule id, so output is deterministic. */
 LINEAGE_API void lineage_findings_sort(lineage_findings *list);
+/** The build `dump` was checked as, when its listing gives none and the
+ * checker assumed one (lineage_checker_assume_build); 0 when the dump was
+ * checked with its own build, or not checked into this list. */
+LINEAGE_API unsigned lineage_findings_assumed_build(const lineage_findings *list,
+                                                    const lineage_dump *dump);
 /** Unsuppressed findings at or above `level`. */
 LINEAGE_API size_t lineage_findings_count_at_least(const lineage_findings *list,
                                                    lineage_level level);
@@ -188,7 +193,8 @@ LINEAGE_API char *lineage_findings_render_text(const lineage_findings *list,
 LINEAGE_API char *lineage_findings_render_text_flags(const lineage_findings *list,
                                                      const lineage_dump *dump, unsigned flags);
 /** The same as one JSON object: the dump's facts (source, index, lines,
- * format, build, OS, arch, process count, partial), its findings (rule,
+ * format, build, OS, the build assumed (lineage_findings_assumed_build)
+ * or null, arch, process count, partial), its findings (rule,
  * level, title, pid and ppid as integers, name, file, line, chain,
  * expected, references, suppressed, reason) and counts per level. Lines
  * after the first are indented by `indent` levels of two spaces; there is

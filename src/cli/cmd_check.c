@@ -135,8 +135,9 @@ static int check_render(void *p, const lineage_dump *d, void *result)
         char *text = lineage_findings_render_text_flags(
             f, d, cli_color_stdout() ? LINEAGE_RENDER_COLOR : 0);
         char assumed[96] = "";
-        if (!lineage_dump_get_build(d) && c->rules.assumed_build)
-            describe_assumed_os(assumed, sizeof assumed, c->rules.assumed_build);
+        unsigned assumed_build = lineage_findings_assumed_build(f, d);
+        if (assumed_build)
+            describe_assumed_os(assumed, sizeof assumed, assumed_build);
         ok = (!c->printed++ || put(c, "\n")) && put(c, summary) && put(c, assumed) &&
              put(c, "\n") && put(c, text);
         free(summary);

@@ -233,7 +233,8 @@ static void test_os_scope(void **state)
 }
 
 /* The ids of the findings a checker that assumes `build` gives on the
- * first dump of `listing`, sorted, one space between. */
+ * first dump of `listing`, sorted, one space between, then " @BUILD" when
+ * the findings say the dump was checked as BUILD. */
 static char *ids_assuming(const char *rules, const char *listing, unsigned build)
 {
     lineage_session *s = lineage_session_new();
@@ -253,6 +254,11 @@ static char *ids_assuming(const char *rules, const char *listing, unsigned build
     for (size_t i = 0; i < lineage_findings_count(f); i++)
         strbuf_printf(&out, "%s%s", i ? " " : "",
                       lineage_finding_get_rule_id(lineage_findings_get(f, i)));
+    unsigned assumed = lineage_findings_assumed_build(f, dump);
+    if (assumed)
+        strbuf_printf(&out, " @%u", assumed);
+    assert_int_equal(lineage_findings_assumed_build(f, NULL), 0);
+    assert_int_equal(lineage_findings_assumed_build(NULL, dump), 0);
     lineage_findings_free(f);
     lineage_checker_free(ck);
     lineage_dump_free(dump);
@@ -270,7 +276,8 @@ static char *ids_assuming(const char *rules, const char *listing, unsigned build
     } while (0)
 
 /* A build assumed for dumps whose listing gives none brings the rules
- * scoped to it in, by family or build range; a dump's own build wins. */
+ * scoped to it in, by family or build range, and the findings say so; a
+ * dump's own build wins, with no assumption noted. */
 static void test_assumed_build(void **state)
 {
     (void)state;
@@ -288,10 +295,10 @@ static void test_assumed_build(void **state)
     static const char unknown[] = LSASS_UNDER_EXPLORER;
     static const char xp[] = HDRXP LSASS_UNDER_EXPLORER;
     assert_assuming(rules, unknown, 0, "any");
-    assert_assuming(rules, unknown, lineage_os_build_from_name("10"), "vista-on any range");
-    assert_assuming(rules, unknown, lineage_os_build_from_name("7"), "vista-on any");
-    assert_assuming(rules, unknown, lineage_os_build_from_name("xp"), "xp any");
-    assert_assuming(rules, unknown, 19041, "vista-on any range");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("10"), "vista-on any range @19045");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("7"), "vista-on any @7601");
+    assert_assuming(rules, unknown, lineage_os_build_from_name("xp"), "xp any @2600");
+    assert_assuming(rules, unknown, 19041, "vista-on any range @19041");
     assert_assuming(rules, xp, lineage_os_build_from_name("10"), "xp any");
 #undef LSASS_UNDER_EXPLORER
 }
