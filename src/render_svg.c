@@ -10,9 +10,11 @@
  * the first gvFreeContext its pango plugin still reads a font name that
  * context owned, so a second picture reads freed memory. lineage therefore
  * keeps ONE context for the life of the process, created on first use and
- * used under a lock (Graphviz is not thread-safe either). This is the
- * library's only process-wide state, forced by Graphviz; graph_cleanup()
- * (from lineage_report_global_cleanup, at exit) frees it. */
+ * used under a lock (Graphviz is not thread-safe either). Besides the
+ * once-only libxml2 set-up (sysmon_parse.c), this is the library's only
+ * process-wide state, forced by Graphviz; graph_cleanup()
+ * (from lineage_report_global_cleanup, at exit) frees it, and pictures
+ * asked for after that fail rather than make a second context. */
 #include <lineage/graph.h>
 
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 
 static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
 static GVC_t *gv_context;
+static int gv_cleaned_up; /* a second context would read freed memory */
 
 void graph_cleanup(void)
 {
@@ -38,6 +41,7 @@ void graph_cleanup(void)
     if (gv_context)
         gvFreeContext(gv_context);
     gv_context = NULL;
+    gv_cleaned_up = 1;
     pthread_mutex_unlock(&gv_lock);
 }
 
@@ -92,7 +96,7 @@ lineage_status lineage_dump_render_svg(const lineage_dump *d, const lineage_proc
     st = LINEAGE_E_INTERNAL;
     pthread_mutex_lock(&gv_lock);
     agusererrf old_hook = agseterrf(quiet);
-    if (!gv_context)
+    if (!gv_context && !gv_cleaned_up)
         gv_context = gvContext();
     GVC_t *gvc = gv_context;
     Agraph_t *g = gvc ? agmemread(dot.data) : NULL;

@@ -54,8 +54,9 @@ LINEAGE_API int lineage_graph_has_svg(void);
  * Returns LINEAGE_OK; LINEAGE_E_ARG when dump or out is NULL or when the
  * library was built without Graphviz; LINEAGE_E_LIMIT when the tree has
  * more than LINEAGE_MAX_SVG_NODES nodes; LINEAGE_E_INTERNAL when Graphviz
- * failed to lay out or render the graph. Graphviz itself is not
- * thread-safe: do not call this from two threads at once. */
+ * failed to lay out or render the graph, and after
+ * lineage_report_global_cleanup. Graphviz itself is not thread-safe, so
+ * calls from several threads take turns under one lock. */
 LINEAGE_API lineage_status lineage_dump_render_svg(const lineage_dump *dump,
                                                    const lineage_process *const *deviating,
                                                    size_t ndeviating, char **out, size_t *len);

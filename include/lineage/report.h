@@ -186,8 +186,8 @@ LINEAGE_API lineage_status lineage_report_validate_xml(const char *xml, size_t l
  * cmark-gfm's registry of Markdown extensions (set up by the first HTML
  * rendering) and libxml2's globals (xmlCleanupParser). Call it at most
  * once, at exit, when no thread renders or otherwise uses libxml2, so a
- * leak checker sees no reachable block; rendering HTML after it fails
- * with LINEAGE_E_INTERNAL. */
+ * leak checker sees no reachable block; rendering HTML or SVG
+ * (lineage_dump_render_svg) after it fails with LINEAGE_E_INTERNAL. */
 LINEAGE_API void lineage_report_global_cleanup(void);
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include <lineage/graph.h>
+#include <lineage/report.h>
 
 #include "dot_escape.h"
 #include "helpers.h"
@@ -271,6 +272,27 @@ static void test_svg_limit(void **state)
     strbuf_release(&listing);
 }
 
+/* After the process-wide clean-up a picture fails rather than make a
+ * second Graphviz context, which would read the first one's freed font
+ * name. Last in the run: the clean-up cannot be undone. */
+static void test_svg_after_cleanup(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, hostile);
+    char *svg = NULL;
+    lineage_status st = lineage_dump_render_svg(d, NULL, 0, &svg, NULL);
+    assert_int_equal(st, lineage_graph_has_svg() ? LINEAGE_OK : LINEAGE_E_ARG);
+    free(svg);
+    svg = NULL;
+    lineage_report_global_cleanup();
+    st = lineage_dump_render_svg(d, NULL, 0, &svg, NULL);
+    assert_int_equal(st, lineage_graph_has_svg() ? LINEAGE_E_INTERNAL : LINEAGE_E_ARG);
+    assert_null(svg);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_dot_arguments),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_svg_limit),
+        cmocka_unit_test(test_svg_after_cleanup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
