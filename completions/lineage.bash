@@ -60,7 +60,7 @@ _lineage()
         COMPREPLY=($(compgen -W 'none' -- "$cur"))
         return 0 ;;
     --assume-os)
-        COMPREPLY=($(compgen -W 'xp 2003 vista 7 8 8.1 10 11' -- "$cur"))
+        COMPREPLY=($(compgen -W '2000 xp 2003 vista 7 8 8.1 10 11' -- "$cur"))
         return 0 ;;
     --template)
         COMPREPLY=($(compgen -d -- "$cur"))

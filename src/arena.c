@@ -20,7 +20,6 @@ typedef struct page {
 
 struct arena {
     page *top;
-    size_t total;
 };
 
 arena *arena_new(void)
@@ -68,7 +67,6 @@ void *arena_alloc(arena *a, size_t size)
                 p->prev = big;
             else
                 a->top = big;
-            a->total += size;
             return big->data;
         }
         p = page_new(ARENA_PAGE, p);
@@ -76,19 +74,14 @@ void *arena_alloc(arena *a, size_t size)
     }
     void *mem = p->data + p->used;
     p->used += size;
-    a->total += size;
     return mem;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t len)
 {
     char *p = arena_alloc(a, len + 1);
-    memcpy(p, s, len);
+    if (len) /* s may be NULL then */
+        memcpy(p, s, len);
     p[len] = '\0';
     return p;
-}
-
-size_t arena_used(const arena *a)
-{
-    return a->total;
 }

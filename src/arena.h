@@ -12,8 +12,7 @@ arena *arena_new(void);
 void arena_free(arena *a);
 /* Zeroed, aligned for any type. Aborts on OOM. */
 void *arena_alloc(arena *a, size_t size);
+/* `len` bytes of s and a NUL; s may be NULL when len is 0. */
 char *arena_strndup(arena *a, const char *s, size_t len);
-/* Bytes handed out so far (for tests and statistics). */
-size_t arena_used(const arena *a);
 
 #endif

@@ -71,7 +71,7 @@ size_t lineage_diag_list_count_at_least(const lineage_diag_list *list, lineage_s
     if (!list)
         return 0;
     size_t n = 0;
-    for (int s = (int)severity; s <= (int)LINEAGE_ERROR; s++)
+    for (unsigned s = (unsigned)severity; s <= LINEAGE_ERROR; s++)
         n += list->at_least[s];
     return n;
 }
@@ -98,6 +98,8 @@ void lineage_diag_add(lineage_diag_list *list, lineage_severity severity, const 
                       unsigned long line, unsigned column, const char *source_line,
                       size_t source_line_len, const char *format, ...)
 {
+    if ((unsigned)severity > LINEAGE_ERROR) /* the counts are indexed by it */
+        severity = LINEAGE_ERROR;
     list->at_least[severity]++;
     if (list->count >= LINEAGE_MAX_DIAGS_PER_LIST) {
         list->dropped++;

@@ -13,6 +13,7 @@
 #include "json_write.h"
 #include "lineage_key.h"
 #include "matrix.h"
+#include "model.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -70,8 +71,12 @@ static char *label_of(const lineage_dump *dump)
     return strbuf_detach(&sb);
 }
 
-void lineage_matrix_add_dump(lineage_matrix *m, const lineage_dump *dump)
+lineage_status lineage_matrix_add_dump(lineage_matrix *m, const lineage_dump *dump)
 {
+    /* Edges are keyed by interned names: another session's would make
+     * rows of their own. */
+    if (!m || !dump || dump->session != m->session)
+        return LINEAGE_E_ARG;
     m->cols = xgrow(m->cols, &m->cap, m->n + 1, sizeof *m->cols);
     column *c = &m->cols[m->n++];
     c->profile = lineage_profile_new(m->session);
@@ -81,6 +86,7 @@ void lineage_matrix_add_dump(lineage_matrix *m, const lineage_dump *dump)
     c->label = label_of(dump);
     c->source = xstrdup(lineage_dump_get_source(dump));
     c->index = lineage_dump_get_index(dump);
+    return LINEAGE_OK;
 }
 
 /* Every edge of any column, once, and the table of counts: cells[r * n +

@@ -15,8 +15,10 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "errno_text.h"
 #include "lineage_key.h"
 #include "limits.h"
+#include "model.h"
 #include "strbuf.h"
 
 /* ---- fact sets ---------------------------------------------------------- */
@@ -413,6 +415,10 @@ static int profile_is_empty(const lineage_profile *p)
 
 lineage_status lineage_profile_add_dump(lineage_profile *p, const lineage_dump *dump)
 {
+    /* Names are compared as interned pointers: another session's would
+     * all look new. */
+    if (!p || !dump || dump->session != p->session)
+        return LINEAGE_E_ARG;
     lineage_status st = LINEAGE_OK;
     lineage_keys *k = lineage_keys_compute(p->session, dump);
     if (profile_is_empty(p)) {
@@ -861,8 +867,9 @@ lineage_status lineage_profile_load(lineage_session *session, const char *path,
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
+        char err[ERRNO_TEXT_SIZE];
         lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot open: %s",
-                         strerror(errno));
+                         errno_text(errno, err));
         return LINEAGE_E_IO;
     }
     strbuf sb = STRBUF_INIT;

@@ -121,6 +121,8 @@ static lineage_reader *reader_alloc(lineage_session *session)
 lineage_status lineage_reader_open(lineage_session *session, const char *path,
                                    const char *format, lineage_reader **out)
 {
+    if (out)
+        *out = NULL;
     if (!session || !path || !out)
         return LINEAGE_E_ARG;
     lineage_reader *r = reader_alloc(session);
@@ -135,6 +137,8 @@ lineage_status lineage_reader_open_memory(lineage_session *session, const char *
                                           const char *data, size_t len, const char *format,
                                           lineage_reader **out)
 {
+    if (out)
+        *out = NULL;
     if (!session || !name || (!data && len) || !out)
         return LINEAGE_E_ARG;
     lineage_reader *r = reader_alloc(session);

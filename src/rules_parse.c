@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "errno_text.h"
 #include "rules_lex.h"
 #include "limits.h"
 #include "strbuf.h"
@@ -888,8 +889,8 @@ static const embedded_rule_file *find_embedded(const char *name)
 }
 
 /* Reads an open stream to its end, up to LINEAGE_MAX_RULE_FILE_BYTES. On
- * failure returns NULL and sets *why to a static description. */
-static char *read_stream(FILE *f, size_t *len, const char **why)
+ * failure returns NULL and says why in `why`. */
+static char *read_stream(FILE *f, size_t *len, char why[ERRNO_TEXT_SIZE])
 {
     strbuf sb = STRBUF_INIT;
     char buf[8192];
@@ -902,7 +903,8 @@ static char *read_stream(FILE *f, size_t *len, const char **why)
             strbuf_add(&sb, buf, n);
     }
     if (ferror(f) || too_big) {
-        *why = too_big ? "larger than the rule file limit (16 MiB)" : "read error";
+        snprintf(why, ERRNO_TEXT_SIZE, "%s",
+                 too_big ? "larger than the rule file limit (16 MiB)" : "read error");
         strbuf_release(&sb);
         return NULL;
     }
@@ -912,17 +914,17 @@ static char *read_stream(FILE *f, size_t *len, const char **why)
 
 /* Reads a rule file whole. Only regular files: an include of /dev/zero or
  * a FIFO must not grow memory without bound or block. */
-static char *read_whole(const char *path, size_t *len, const char **why)
+static char *read_whole(const char *path, size_t *len, char why[ERRNO_TEXT_SIZE])
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *why = strerror(errno);
+        errno_text(errno, why);
         return NULL;
     }
     struct stat st;
     char *text = NULL;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        *why = "not a regular file";
+        snprintf(why, ERRNO_TEXT_SIZE, "not a regular file");
     else
         text = read_stream(f, len, why);
     fclose(f);
@@ -983,8 +985,8 @@ static lineage_status load_all(lineage_ruleset *set, const char *name, const cha
             errors += parse_text(set, q->name, (const char *)ef->data, ef->len, 1, diags, &p);
         } else {
             size_t flen;
-            const char *why = NULL;
-            char *ftext = read_whole(q->name, &flen, &why);
+            char why[ERRNO_TEXT_SIZE];
+            char *ftext = read_whole(q->name, &flen, why);
             if (!ftext) {
                 lineage_diag_add(diags, LINEAGE_ERROR, q->from, q->line, q->col, q->line_text,
                                  q->line_len, "cannot read included file '%s': %s", q->name, why);
@@ -1063,8 +1065,8 @@ lineage_status lineage_ruleset_load_file(lineage_ruleset *set, const char *path,
     if (seen)
         return LINEAGE_OK;
     size_t len;
-    const char *why = NULL;
-    char *text = is_stdin ? read_stream(stdin, &len, &why) : read_whole(path, &len, &why);
+    char why[ERRNO_TEXT_SIZE];
+    char *text = is_stdin ? read_stream(stdin, &len, why) : read_whole(path, &len, why);
     if (!text) {
         lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot read rule file: %s",
                          why);
@@ -1150,6 +1152,15 @@ lineage_status lineage_ruleset_compile(lineage_ruleset *set, lineage_diag_list *
             lineage_diag_add(diags, LINEAGE_ERROR, d->file, d->line, d->col, d->line_text,
                              d->line_len, "%s%s: unknown rule '%s'", d->line ? "" : "--",
                              what[d->kind], d->id);
+            errors++;
+            continue;
+        }
+        if (d->kind == DIR_SEVERITY && (unsigned)d->level >= LINEAGE_LEVEL_COUNT) {
+            /* Only lineage_ruleset_set_level can bring one: rule files
+             * spell levels as words. */
+            lineage_diag_add(diags, LINEAGE_ERROR, d->file, d->line, d->col, d->line_text,
+                             d->line_len, "--severity: %u is not a level (0 to 4) for rule '%s'",
+                             (unsigned)d->level, d->id);
             errors++;
             continue;
         }

@@ -111,6 +111,8 @@ static lineage_name *intern_hashed(lineage_session *s, const char *text, size_t 
  * short, so a simple byte hash is fast enough. */
 static lineage_name *intern(lineage_session *s, const char *text, size_t len)
 {
+    if (!len)
+        text = ""; /* the API takes (NULL, 0) */
     return intern_hashed(s, text, len, session_hash_extend(s->hash_init, text, len));
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "errno_text.h"
 #include "limits.h"
 #include "utf8.h"
 
@@ -49,8 +50,9 @@ source *source_open_path(const char *path, lineage_diag_list *diags)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
+        char err[ERRNO_TEXT_SIZE];
         lineage_diag_add(diags, LINEAGE_ERROR, path, 0, 0, NULL, 0, "cannot open: %s",
-                         strerror(errno));
+                         errno_text(errno, err));
         return NULL;
     }
     source *s = source_alloc(path);
@@ -138,8 +140,9 @@ static ssize_t raw_read(source *s, unsigned char *dst, size_t n, lineage_diag_li
         }
         if (errno == EINTR)
             continue;
+        char err[ERRNO_TEXT_SIZE];
         lineage_diag_add(diags, LINEAGE_ERROR, s->name, s->line, 0, NULL, 0, "read error: %s",
-                         strerror(errno));
+                         errno_text(errno, err));
         return -1;
     }
 }

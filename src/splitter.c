@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "errno_text.h"
 #include "format.h"
 #include "limits.h"
 #include "source.h"
@@ -235,8 +236,9 @@ lineage_status lineage_splitter_read_piece(const lineage_splitter *sp, uint64_t 
             return LINEAGE_E_NOMEM;
         ssize_t got = read_at(sp->fd, *buf + w.have, want, offset + done);
         if (got < 0) {
+            char err[ERRNO_TEXT_SIZE];
             lineage_diag_add(diags, LINEAGE_ERROR, sp->path, 0, 0, NULL, 0, "read error: %s",
-                             strerror(errno));
+                             errno_text(errno, err));
             return LINEAGE_E_IO;
         }
         int eof = (size_t)got < want || want64 == left;

@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 
 #include "alloc.h"
 #include "format.h"
@@ -695,6 +696,15 @@ static int sysmon_sniff(const char *head, size_t len)
     return 100;
 }
 
+/* libxml2 2.9 asks for xmlInitParser once before threads use it, and -j
+ * workers may open their first Sysmon files at the same moment. */
+static pthread_once_t xml_ready = PTHREAD_ONCE_INIT;
+
+static void init_xml(void)
+{
+    xmlInitParser();
+}
+
 static format_parser *sysmon_open(lineage_session *session, source *src, lineage_diag_list *diags)
 {
     format_parser *p = xcalloc(1, sizeof *p);
@@ -703,7 +713,7 @@ static format_parser *sysmon_open(lineage_session *session, source *src, lineage
     p->reader_diags = diags;
     p->dump = dump_new(session, source_name(src), 1, "sysmon", 10);
     p->collecting = F_NONE;
-    xmlInitParser();
+    pthread_once(&xml_ready, init_xml);
     return p;
 }
 

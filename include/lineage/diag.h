@@ -41,7 +41,8 @@ LINEAGE_API size_t lineage_diag_list_count_at_least(const lineage_diag_list *lis
 /** Appends a record with a printf-style message. `source` and
  * `source_line` (the text of the offending line, may be NULL) are copied;
  * a long source line is kept as an excerpt around `column`. Line and
- * column are 1-based; 0 means unknown. */
+ * column are 1-based; 0 means unknown. A severity outside the enum is
+ * recorded as LINEAGE_ERROR. */
 LINEAGE_API void lineage_diag_add(lineage_diag_list *list, lineage_severity severity,
                                   const char *source, unsigned long line, unsigned column,
                                   const char *source_line, size_t source_line_len,

@@ -121,8 +121,10 @@ LINEAGE_API lineage_matrix *lineage_matrix_new(lineage_session *session);
 LINEAGE_API void lineage_matrix_free(lineage_matrix *matrix);
 /** Adds one column: the dump's parent -> child name edge counts, labelled
  * by OS and build ("XP 2600", "7 SP1 7601"). The dump is borrowed during
- * the call only. */
-LINEAGE_API void lineage_matrix_add_dump(lineage_matrix *matrix, const lineage_dump *dump);
+ * the call only, and must have been read through the matrix's session:
+ * LINEAGE_E_ARG, adding nothing, when it was not or an argument is NULL. */
+LINEAGE_API lineage_status lineage_matrix_add_dump(lineage_matrix *matrix,
+                                                   const lineage_dump *dump);
 /** Text table: rows are edges, columns dumps, cells counts ("." for
  * none); rows whose counts differ across columns first, each group sorted
  * by parent then child. The caller frees the result with free(). */

@@ -179,13 +179,16 @@ typedef struct lineage_os_info {
                               "8", "8.1", "10", "11", or NULL */
 } lineage_os_info;
 
-/** Fills `info` for a build number; 0 when the build is not known (info
- * then holds the nearest family at or below it, if any). */
+/** Fills `info` for a build number; 0 when the build is not known. An
+ * unknown build below 30000 then gets the product and family of the
+ * nearest known build below it (an Insider build of 10 is still 10); one
+ * from 30000 up gets neither, as it may belong to a Windows this table
+ * does not know. */
 LINEAGE_API int lineage_os_from_build(unsigned build, lineage_os_info *info);
-/** The build that `name` stands for: a rule family ("xp", "2003", "vista",
- * "7", "8", "8.1", "10", "11") gives the newest build of it in the table
- * lineage_os_from_build reads, a decimal number from 2195 to 99999 is taken
- * as a build. 0 for anything else. */
+/** The build that `name` stands for: "2000" or a rule family ("xp",
+ * "2003", "vista", "7", "8", "8.1", "10", "11") gives the newest build of
+ * it in the table lineage_os_from_build reads, a decimal number from 2195
+ * to 99999 is taken as a build. 0 for anything else. */
 LINEAGE_API unsigned lineage_os_build_from_name(const char *name);
 /** The bugcheck's symbolic name, e.g. "BAD_POOL_HEADER"; NULL if unknown. */
 LINEAGE_API const char *lineage_bugcheck_name(uint64_t code);

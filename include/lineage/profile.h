@@ -41,7 +41,9 @@ LINEAGE_API void lineage_profile_free(lineage_profile *profile);
 /** Learns one dump (read through the same session): adds its keys, edges,
  * names and build. The dump is only borrowed during the call. Returns
  * LINEAGE_E_LIMIT, leaving the profile unchanged, when a count would pass
- * 2^64 - 1 (see lineage_profile_merge), else LINEAGE_OK. */
+ * 2^64 - 1 (see lineage_profile_merge); LINEAGE_E_ARG, unchanged, when an
+ * argument is NULL or the dump was read through another session; else
+ * LINEAGE_OK. */
 LINEAGE_API lineage_status lineage_profile_add_dump(lineage_profile *profile,
                                                     const lineage_dump *dump);
 

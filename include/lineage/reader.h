@@ -34,9 +34,10 @@ typedef struct lineage_reader lineage_reader;
  * be UTF-8 (with or without BOM) or UTF-16LE/BE with a BOM; CRLF is fine.
  *
  * On success *out is a reader to free with lineage_reader_free. On failure
- * *out is still a reader (so its diagnostics can be read) unless the
- * failure was LINEAGE_E_ARG; the status is LINEAGE_E_IO when the file
- * cannot be read and LINEAGE_E_PARSE when no format matches. */
+ * *out is still a reader to free (its diagnostics say what went wrong):
+ * LINEAGE_E_IO when the file cannot be read, LINEAGE_E_PARSE when no
+ * format matches, LINEAGE_E_ARG when `format` names no format. Only for a
+ * NULL argument is *out NULL (LINEAGE_E_ARG). */
 LINEAGE_API lineage_status lineage_reader_open(lineage_session *session, const char *path,
                                                const char *format, lineage_reader **out);
 

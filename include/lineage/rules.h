@@ -73,7 +73,8 @@ LINEAGE_API size_t lineage_default_rule_file_count(void);
  * flags). An unknown id is an error at compile time. */
 LINEAGE_API void lineage_ruleset_disable(lineage_ruleset *set, const char *id);
 /** Overrides a rule's level, as a `severity ID LEVEL` line would. Overrides
- * apply in load order; these come after every file. */
+ * apply in load order; these come after every file. A level outside the
+ * enum, like an unknown id, is an error at compile time. */
 LINEAGE_API void lineage_ruleset_set_level(lineage_ruleset *set, const char *id,
                                            lineage_level level);
 

@@ -31,7 +31,8 @@ LINEAGE_API void lineage_session_free(lineage_session *session);
 LINEAGE_API void lineage_session_add_known_name(lineage_session *session,
                                                 const char *name, size_t len);
 
-/** Interns `len` bytes (not NUL-terminated; may hold any byte). */
+/** Interns `len` bytes (not NUL-terminated; may hold any byte; `text`
+ * may be NULL when `len` is 0, the empty name). */
 LINEAGE_API const lineage_name *lineage_session_intern(lineage_session *session,
                                                       const char *text, size_t len);
 

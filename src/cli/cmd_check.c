@@ -17,8 +17,8 @@ static const cli_option check_options[] = {
     {"disable", 0, "ID", "disable the rule ID (repeatable)", CLI_OPT_DISABLE},
     {"severity", 0, "ID=LEVEL", "give the rule ID another level (repeatable)", CLI_OPT_SEVERITY},
     {"assume-os", 0, "OS",
-     "check dumps whose listing gives no OS build as OS: xp, 2003, vista, 7, 8, 8.1, 10, 11 (the "
-     "newest build of it) or a build number",
+     "check dumps whose listing gives no OS build as OS: 2000, xp, 2003, vista, 7, 8, 8.1, 10, 11 "
+     "(the newest build of it) or a build number",
      CLI_OPT_ASSUME_OS},
     {"fail-on", 0, "LEVEL", "exit 1 when a finding is at or above LEVEL (default high)",
      OPT_FAIL_ON},

@@ -60,7 +60,7 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
         o->assumed_build = lineage_os_build_from_name(value);
         if (!o->assumed_build) {
             cli_bad_value(cmd, "assume-os",
-                          "xp, 2003, vista, 7, 8, 8.1, 10, 11 or a build number from 2195 to 99999",
+                          "2000, xp, 2003, vista, 7, 8, 8.1, 10, 11 or a build number from 2195 to 99999",
                           value);
             return 0;
         }

@@ -57,6 +57,18 @@ static void test_long_line_excerpt(void **state)
     lineage_diag_list_free(l);
 }
 
+/* A severity outside the enum counts as an error, not past the counts. */
+static void test_severity_out_of_range(void **state)
+{
+    (void)state;
+    lineage_diag_list *l = lineage_diag_list_new();
+    lineage_diag_add(l, (lineage_severity)7, "e", 1, 0, NULL, 0, "odd");
+    assert_int_equal(lineage_diag_get_severity(lineage_diag_list_get(l, 0)), LINEAGE_ERROR);
+    assert_int_equal(lineage_diag_list_count_at_least(l, LINEAGE_ERROR), 1);
+    assert_int_equal(lineage_diag_list_count_at_least(l, (lineage_severity)7), 0);
+    lineage_diag_list_free(l);
+}
+
 static void test_cap_and_counts(void **state)
 {
     (void)state;
@@ -83,6 +95,7 @@ int main(void)
         cmocka_unit_test(test_control_bytes_escaped),
         cmocka_unit_test(test_long_line_excerpt),
         cmocka_unit_test(test_cap_and_counts),
+        cmocka_unit_test(test_severity_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

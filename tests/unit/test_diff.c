@@ -120,6 +120,7 @@ static void test_self_diff_is_empty(void **state)
         lineage_diff_options opt = {0, 1};
         assert_int_equal(lineage_diff_new(p, d[i], &opt, &x), LINEAGE_OK);
         assert_int_equal(lineage_diff_count(x), 0);
+        assert_ptr_equal(lineage_diff_get_suspect(x), d[i]);
         lineage_diff_free(x);
         lineage_profile_free(p);
     }
@@ -262,8 +263,8 @@ static void test_matrix_json(void **state)
                        "Parent+: 0x4--->\tChild: 0x14\tActiveThreads->0001\tsmss.exe\n"
                        "Parent+: 0x4--->\tChild: 0x18\tActiveThreads->0001\tsmss.exe\n");
     lineage_matrix *m = lineage_matrix_new(s);
-    lineage_matrix_add_dump(m, d[0]);
-    lineage_matrix_add_dump(m, d[1]);
+    assert_int_equal(lineage_matrix_add_dump(m, d[0]), LINEAGE_OK);
+    assert_int_equal(lineage_matrix_add_dump(m, d[1]), LINEAGE_OK);
     char *json = lineage_matrix_render_json(m);
     assert_string_equal(json, "{\"columns\":[\n"
                               "{\"source\":\"test.txt\",\"index\":1,\"label\":\"unknown\"},\n"
@@ -283,6 +284,37 @@ static void test_matrix_json(void **state)
     lineage_session_free(s);
 }
 
+/* Names are interned per session, so a dump read through another one
+ * would make rows (or profile entries) of its own: refused, not mixed. */
+static void test_foreign_session_refused(void **state)
+{
+    (void)state;
+    static const char listing[] = "Parent+: 0x0--->\tChild: 0x4\tActiveThreads->0002\tSystem\n"
+                                  "Parent+: 0x4--->\tChild: 0x14\tActiveThreads->0001\tsmss.exe\n";
+    lineage_session *s = lineage_session_new(), *other = lineage_session_new();
+    lineage_dump *own = read_one(s, listing), *foreign = read_one(other, listing);
+    lineage_matrix *m = lineage_matrix_new(s);
+    assert_int_equal(lineage_matrix_add_dump(m, own), LINEAGE_OK);
+    assert_int_equal(lineage_matrix_add_dump(m, foreign), LINEAGE_E_ARG);
+    assert_int_equal(lineage_matrix_add_dump(m, NULL), LINEAGE_E_ARG);
+    char *text = lineage_matrix_render_text(m);
+    assert_string_equal(text, "parent -> child     unknown\n"
+                              "(top) -> system           1\n"
+                              "system -> smss.exe        1\n");
+    free(text);
+    lineage_matrix_free(m);
+    lineage_profile *p = lineage_profile_new(s);
+    assert_int_equal(lineage_profile_add_dump(p, foreign), LINEAGE_E_ARG);
+    assert_int_equal(lineage_profile_get_dump_count(p), 0);
+    assert_int_equal(lineage_profile_add_dump(p, own), LINEAGE_OK);
+    assert_int_equal(lineage_profile_get_dump_count(p), 1);
+    lineage_profile_free(p);
+    lineage_dump_free(own);
+    lineage_dump_free(foreign);
+    lineage_session_free(s);
+    lineage_session_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_differ_reused),
         cmocka_unit_test(test_tampered_copy),
         cmocka_unit_test(test_matrix_json),
+        cmocka_unit_test(test_foreign_session_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,6 +60,20 @@ static void test_header_facts(void **state)
     assert_true(v == 0x48000);
     assert_false(lineage_dump_field_find(d, "DUMP_HEADER64", "HeaderSize", &v));
     assert_int_equal(lineage_dump_field_count(d), 12);
+    const char *section, *name;
+    unsigned long line;
+    assert_true(lineage_dump_field_get(d, 0, &section, &name, &v, &line));
+    assert_string_equal(section, "DUMP_HEADER64");
+    assert_string_equal(name, "MajorVersion");
+    assert_true(v == 0xf);
+    assert_int_equal(line, 2);
+    assert_true(lineage_dump_field_get(d, 11, &section, &name, &v, &line));
+    assert_string_equal(section, "BITMAP_DUMP");
+    assert_string_equal(name, "HeaderSize");
+    assert_true(v == 0x48000);
+    assert_int_equal(line, 15);
+    assert_true(lineage_dump_field_get(d, 2, NULL, NULL, NULL, NULL));
+    assert_false(lineage_dump_field_get(d, 12, &section, &name, &v, &line));
     assert_true(lineage_dump_has_processor_block(d));
     assert_true(lineage_dump_get_processor_block(d) == 0xfffff801689e0d40ull);
     assert_int_equal(lineage_dump_processor_entry_count(d), 4);
@@ -316,7 +330,17 @@ static void test_unknown_format(void **state)
                            "the input is empty"));
     lineage_reader_free(r);
     assert_int_equal(lineage_reader_open_memory(s, "e", "x", 1, "nosuchformat", &r), LINEAGE_E_ARG);
+    assert_non_null(r); /* holds the message */
+    assert_string_equal(lineage_diag_get_message(lineage_diag_list_get(lineage_reader_get_diags(r), 0)),
+                        "unknown input format 'nosuchformat'");
     lineage_reader_free(r);
+    /* A NULL argument leaves no reader, and says so in *out. */
+    r = (lineage_reader *)&r;
+    assert_int_equal(lineage_reader_open_memory(s, NULL, "x", 1, NULL, &r), LINEAGE_E_ARG);
+    assert_null(r);
+    r = (lineage_reader *)&r;
+    assert_int_equal(lineage_reader_open(s, NULL, NULL, &r), LINEAGE_E_ARG);
+    assert_null(r);
     lineage_session_free(s);
 }
 

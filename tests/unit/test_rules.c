@@ -322,6 +322,23 @@ static void test_build_from_name(void **state)
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         assert_int_equal(lineage_os_build_from_name(refused[i]), 0);
     assert_int_equal(lineage_os_build_from_name(NULL), 0);
+    assert_int_equal(lineage_os_build_from_name("2000"), 2195);
+    /* An unknown build belongs to the family below it up to 29999; past
+     * that it may be a Windows lineage does not know. */
+    lineage_os_info os;
+    assert_int_equal(lineage_os_from_build(19046, &os), 0);
+    assert_string_equal(os.family, "10");
+    assert_string_equal(os.release, "");
+    assert_int_equal(lineage_os_from_build(29999, &os), 0);
+    assert_string_equal(os.family, "11");
+    assert_int_equal(lineage_os_from_build(30000, &os), 0);
+    assert_null(os.family);
+    assert_null(os.product);
+    assert_int_equal(lineage_os_from_build(2000, &os), 0);
+    assert_null(os.family);
+    assert_int_equal(lineage_os_from_build(7601, &os), 1);
+    assert_string_equal(os.product, "Windows 7");
+    assert_string_equal(os.release, "SP1");
 }
 
 static void test_layering(void **state)
@@ -364,6 +381,7 @@ static void test_levels_and_suppress(void **state)
     assert_int_equal(lineage_ruleset_check(set, dump, f, d), LINEAGE_OK);
     assert_int_equal(lineage_findings_count(f), 1);
     const lineage_finding *x = lineage_findings_get(f, 0);
+    assert_ptr_equal(lineage_finding_get_rule(x), rule);
     assert_string_equal(lineage_finding_get_chain(x), "?/wininit.exe/lsass.exe");
     assert_string_equal(lineage_finding_get_expected(x), "no process matching /^lsass\\.exe$/");
     assert_false(lineage_finding_is_suppressed(x));
@@ -371,6 +389,27 @@ static void test_levels_and_suppress(void **state)
     assert_int_equal(lineage_findings_count_at_least(f, LINEAGE_LEVEL_MEDIUM), 0);
     lineage_findings_free(f);
     lineage_dump_free(dump);
+    lineage_diag_list_free(d);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+}
+
+/* A level from the API outside the enum is refused when compiling, as an
+ * unknown rule id is, rather than used as an index later. */
+static void test_set_level_out_of_range(void **state)
+{
+    (void)state;
+    static const char r[] = "rule a {\n severity high\n title \"A\"\n absent /^x$/\n}\n";
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_string(set, "x.rules", r, strlen(r), d), LINEAGE_OK);
+    lineage_ruleset_set_level(set, "a", (lineage_level)9);
+    assert_int_equal(lineage_ruleset_compile(set, d), LINEAGE_E_RULE);
+    assert_int_equal(lineage_diag_list_count(d), 1);
+    assert_string_equal(lineage_diag_get_message(lineage_diag_list_get(d, 0)),
+                        "--severity: 9 is not a level (0 to 4) for rule 'a'");
+    assert_int_equal(lineage_ruleset_rule_count(set), 0);
     lineage_diag_list_free(d);
     lineage_ruleset_free(set);
     lineage_session_free(s);
@@ -539,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_build_from_name),
         cmocka_unit_test(test_layering),
         cmocka_unit_test(test_levels_and_suppress),
+        cmocka_unit_test(test_set_level_out_of_range),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_match_limit),

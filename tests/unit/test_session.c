@@ -43,6 +43,19 @@ static void test_interning(void **state)
  * their bytes: names of every length up to past the memo's reach that
  * differ in a single byte, at every position, must stay distinct, and the
  * same text must give the same name however the lookups interleave. */
+/* (NULL, 0) is the empty name, as other byte-range calls take it. */
+static void test_empty_name_from_null(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    const lineage_name *a = lineage_session_intern(s, NULL, 0);
+    assert_ptr_equal(a, lineage_session_intern(s, "", 0));
+    assert_int_equal(lineage_name_length(a), 0);
+    assert_string_equal(lineage_name_text(a), "");
+    lineage_session_add_known_name(s, NULL, 0);
+    lineage_session_free(s);
+}
+
 static void test_names_differing_in_one_byte(void **state)
 {
     (void)state;
@@ -127,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interning),
+        cmocka_unit_test(test_empty_name_from_null),
         cmocka_unit_test(test_names_differing_in_one_byte),
         cmocka_unit_test(test_cut_names),
         cmocka_unit_test(test_known_names_change_resolution),

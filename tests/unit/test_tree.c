@@ -51,7 +51,18 @@ static void test_links_and_counts(void **state)
     assert_int_equal(lineage_node_get_kind(absent), LINEAGE_NODE_ABSENT);
     assert_int_equal(lineage_node_get_absent_pid(absent), 0x1bc);
     assert_int_equal(lineage_node_get_depth(lineage_process_get_node(h)), 3);
-    assert_int_equal(lineage_node_get_child_count(lineage_dump_get_root(d)), 2);
+    const lineage_node *root = lineage_dump_get_root(d);
+    assert_int_equal(lineage_node_get_child_count(root), 2);
+    /* The root's children in listing order, both ways: System, then the
+     * absent parent that explorer.exe hangs under. */
+    const lineage_node *first = lineage_node_get_first_child(root);
+    const lineage_node *last = lineage_node_get_last_child(root);
+    assert_ptr_equal(lineage_node_get_process(first), find_pid(d, 4));
+    assert_ptr_equal(last, absent);
+    assert_ptr_equal(lineage_node_get_next(first), last);
+    assert_ptr_equal(lineage_node_get_prev(last), first);
+    assert_null(lineage_node_get_next(last));
+    assert_null(lineage_node_get_prev(first));
     lineage_dump_free(d);
     lineage_session_free(s);
 }
