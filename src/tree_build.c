@@ -354,19 +354,20 @@ static int is_orphan(unsigned char link)
 static void choose_parents(build *b)
 {
     lineage_dump *d = b->d;
-    int has_pid0 = index_lookup(b, 0) != NONE;
     for (uint32_t i = 0; i < b->n; i++) {
         uint64_t pid = b->pid[i], ppid = b->ppid[i];
         uint32_t up = NONE, at, depth = 1;
         lineage_link link = LINEAGE_LINK_TOP;
         char s1[24], s2[24];
-        if (pid == ppid) {
+        if (ppid == 0) {
+            /* No parent: System, and Idle (PID 0) where a format lists
+             * it, which does not make System its child. */
+            link = LINEAGE_LINK_TOP;
+        } else if (pid == ppid) {
             link = LINEAGE_LINK_SELF;
             lineage_diag_add(d->diags, LINEAGE_WARNING, d->source, d->procs[i]->line, 0, NULL, 0,
                              "process %s is its own parent; shown at the top",
                              fmt_pid(d, pid, s1));
-        } else if (ppid == 0 && !has_pid0) {
-            link = LINEAGE_LINK_TOP;
         } else if ((at = index_lower_bound(b, ppid)) == NONE) {
             link = LINEAGE_LINK_ORPHAN;
             depth = 2;

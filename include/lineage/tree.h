@@ -6,7 +6,8 @@
  * yields ENTER and EXIT events in depth-first order.
  *
  * Linking policy (see docs/tree.md):
- *  - a process whose PPID is 0 hangs under the root;
+ *  - a process whose PPID is 0 hangs under the root (so do Idle, PID 0,
+ *    and System beside it);
  *  - a process whose PPID is listed hangs under that process; when the PID
  *    is listed more than once (PID reuse) the parent is the latest one
  *    created before the child where create times are known, else the last

@@ -49,6 +49,10 @@ int cli_rules_option(const char *cmd, cli_rules_options *o, int id, const char *
         o->no_defaults = 1;
         return 1;
     case CLI_OPT_DISABLE:
+        if (!*value) {
+            cli_bad_value(cmd, "disable", "a rule id", value);
+            return 0;
+        }
         o->disable[o->ndisable++] = value;
         return 1;
     case CLI_OPT_SEVERITY:

@@ -67,6 +67,29 @@ static void test_links_and_counts(void **state)
     lineage_session_free(s);
 }
 
+/* Idle (PID 0, PPID 0), where a format lists it, is a top like System,
+ * not its own parent, and System does not hang under it: the lineage is
+ * the same with and without the Idle row. */
+static void test_idle_is_a_top(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, LINE(0x0, 0x0, "Idle") LINE(0x0, 0x4, "System")
+                                      LINE(0x4, 0x1ac, "smss.exe"));
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0)), LINEAGE_LINK_TOP);
+    assert_int_equal(lineage_process_get_link(find_pid(d, 4)), LINEAGE_LINK_TOP);
+    assert_null(lineage_process_get_parent(find_pid(d, 4)));
+    assert_int_equal(lineage_node_get_child_count(lineage_dump_get_root(d)), 2);
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    char *t = tree_of(LINE(0x0, 0x0, "Idle") LINE(0x0, 0x4, "System") LINE(0x4, 0x1ac, "smss.exe"));
+    assert_string_equal(t, "Idle (0x0) 1 thread\n"
+                           "System (0x4) 1 thread\n"
+                           "`-- smss.exe (0x1ac) 1 thread\n");
+    free(t);
+}
+
 static void test_iterator_events(void **state)
 {
     (void)state;
@@ -273,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_absent_parents),
         cmocka_unit_test(test_links_and_counts),
+        cmocka_unit_test(test_idle_is_a_top),
         cmocka_unit_test(test_iterator_events),
         cmocka_unit_test(test_self_parent_and_cycle),
         cmocka_unit_test(test_pid_reuse_by_time),
