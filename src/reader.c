@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "format.h"
+#include "model.h"
 #include "splitter.h"
 #include "strbuf.h"
 
@@ -168,14 +169,29 @@ lineage_status lineage_reader_open_piece(lineage_session *session, const lineage
     return LINEAGE_OK;
 }
 
+/* A dump with a header or a table head but no process is most likely a
+ * listing cut short; without a word it would pass as complete and clean.
+ * Where an error already said why nothing was read, it is enough. */
+static void warn_if_empty(const lineage_reader *r, lineage_dump *d)
+{
+    if (lineage_dump_process_count(d) > 0 ||
+        lineage_diag_list_count_at_least(r->diags, LINEAGE_ERROR) ||
+        lineage_diag_list_count_at_least(d->diags, LINEAGE_ERROR))
+        return;
+    lineage_diag_add(d->diags, LINEAGE_WARNING, d->source, lineage_dump_get_last_line(d), 0, NULL,
+                     0, "no process in this dump (listing cut short?)");
+}
+
 lineage_status lineage_reader_next(lineage_reader *r, lineage_dump **out)
 {
     *out = NULL;
     if (!r->parser)
         return LINEAGE_E_ARG;
     lineage_status st = r->fmt->next(r->parser, out);
-    if (*out)
+    if (*out) {
         r->ndumps++;
+        warn_if_empty(r, *out);
+    }
     return st;
 }
 
