@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -281,6 +282,25 @@ static int write_replacing(const char *path, const char *target, const struct st
     return ok ? EXIT_CLEAN : EXIT_INPUT;
 }
 
+/* write_replacing with the signals that end a run held back until the
+ * temporary file is renamed or removed: an interrupt then leaves the old
+ * file or the new one, and no stray temporary file beside it. The text is
+ * in memory, so the wait is the time to write it. */
+static int write_replacing_whole(const char *path, const char *target, const struct stat *old,
+                                 const char *text)
+{
+    sigset_t hold, before;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigaddset(&hold, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &hold, &before);
+    int rc = write_replacing(path, target, old, text);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    return rc;
+}
+
 int cli_write_output(const char *path, const char *text, const cli_output_guard *guard)
 {
     char *target = follow_links(path);
@@ -300,7 +320,7 @@ int cli_write_output(const char *path, const char *text, const cli_output_guard 
     } else if (exists && !S_ISREG(st.st_mode)) {
         rc = write_through(path, target, text);
     } else {
-        rc = write_replacing(path, target, exists ? &st : NULL, text);
+        rc = write_replacing_whole(path, target, exists ? &st : NULL, text);
     }
     free(target);
     return rc;
