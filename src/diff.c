@@ -24,6 +24,7 @@ struct lineage_difference {
     lineage_level level;
     const lineage_name *key;
     char *message;
+    size_t message_len; /* names may hold NUL bytes */
     const lineage_process *process;
     uint64_t count;
     const lineage_name *base_source;
@@ -67,6 +68,7 @@ static lineage_difference *add_diff(lineage_diff *d, lineage_diff_kind kind, lin
 
 static void set_message(lineage_difference *x, strbuf *sb)
 {
+    x->message_len = sb->len;
     x->message = strbuf_detach(sb);
 }
 
@@ -127,7 +129,7 @@ static void range(strbuf *sb, uint64_t lo, uint64_t hi)
 /* A name as "%s" printed it: up to its first NUL byte, if it has one. */
 static void put_name(strbuf *sb, const lineage_name *n)
 {
-    strbuf_puts(sb, lineage_name_text(n));
+    strbuf_add(sb, lineage_name_text(n), lineage_name_length(n));
 }
 
 /* "NAME: N of TOTAL " for the exited and alive messages. */
@@ -486,6 +488,10 @@ lineage_diff_kind lineage_difference_get_kind(const lineage_difference *x) { ret
 lineage_level lineage_difference_get_level(const lineage_difference *x) { return x->level; }
 const char *lineage_difference_get_key(const lineage_difference *x) { return lineage_name_text(x->key); }
 const char *lineage_difference_get_message(const lineage_difference *x) { return x->message; }
+size_t lineage_difference_get_message_length(const lineage_difference *x)
+{
+    return x->message_len;
+}
 const lineage_process *lineage_difference_get_process(const lineage_difference *x) { return x->process; }
 uint64_t lineage_difference_get_count(const lineage_difference *x) { return x->count; }
 
@@ -568,7 +574,7 @@ char *lineage_diff_render_text_flags(const lineage_diff *d, unsigned flags)
         strbuf_putc(&sb, ' ');
         strbuf_add_escaped(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
         strbuf_add(&sb, "\n  ", 3);
-        strbuf_add_escaped(&sb, x->message, strlen(x->message));
+        strbuf_add_escaped(&sb, x->message, x->message_len);
         strbuf_putc(&sb, '\n');
         if (x->process) {
             strbuf_puts(&sb, "  suspect:  ");
@@ -664,7 +670,7 @@ char *lineage_diff_render_json(const lineage_diff *d)
                       lineage_level_name(x->level));
         json_string(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
         strbuf_puts(&sb, ",\"message\":");
-        json_cstr(&sb, x->message);
+        json_string(&sb, x->message, x->message_len);
         strbuf_printf(&sb, ",\"count\":%llu,\"suspect\":", (unsigned long long)x->count);
         if (x->process) {
             strbuf_puts(&sb, "{\"source\":");

@@ -13,6 +13,7 @@ struct lineage_finding {
     const lineage_dump *dump;
     const lineage_process *proc;
     char *chain;
+    size_t chain_len; /* names may hold NUL bytes */
     char *expected;
     const char *suppress_reason;
     size_t seq; /* insertion order, the last sort key */
@@ -50,14 +51,16 @@ void lineage_findings_free(lineage_findings *list)
 }
 
 void findings_add(lineage_findings *list, const lineage_rule *rule, const lineage_dump *dump,
-                  const lineage_process *proc, const char *chain, const char *expected)
+                  const lineage_process *proc, const char *chain, size_t chain_len,
+                  const char *expected)
 {
     list->items = xgrow(list->items, &list->cap, list->n + 1, sizeof *list->items);
     lineage_finding *f = &list->items[list->n];
     f->rule = rule;
     f->dump = dump;
     f->proc = proc;
-    f->chain = xstrdup(chain ? chain : "");
+    f->chain = xstrndup(chain ? chain : "", chain ? chain_len : 0);
+    f->chain_len = chain ? chain_len : 0;
     f->expected = xstrdup(expected ? expected : "");
     f->suppress_reason = NULL;
     f->seq = list->n;
@@ -147,6 +150,7 @@ const char *lineage_finding_reference(const lineage_finding *f, size_t i)
 const lineage_dump *lineage_finding_get_dump(const lineage_finding *f) { return f->dump; }
 const lineage_process *lineage_finding_get_process(const lineage_finding *f) { return f->proc; }
 const char *lineage_finding_get_chain(const lineage_finding *f) { return f->chain; }
+size_t lineage_finding_get_chain_length(const lineage_finding *f) { return f->chain_len; }
 const char *lineage_finding_get_expected(const lineage_finding *f) { return f->expected; }
 int lineage_finding_is_suppressed(const lineage_finding *f) { return f->suppress_reason != NULL; }
 const char *lineage_finding_get_suppress_reason(const lineage_finding *f)

@@ -108,9 +108,9 @@ char *lineage_findings_render_text_flags(const lineage_findings *list, const lin
         /* Titles, patterns and reasons come from rule files: escaped too. */
         add_escaped_line(&sb, "    ", lineage_finding_get_title(f));
         if (p) {
-            const char *ch = lineage_finding_get_chain(f);
             strbuf_puts(&sb, "    ancestry: ");
-            strbuf_add_escaped(&sb, ch, strlen(ch));
+            strbuf_add_escaped(&sb, lineage_finding_get_chain(f),
+                               lineage_finding_get_chain_length(f));
             strbuf_putc(&sb, '\n');
         }
         add_escaped_line(&sb, "    expected: ", lineage_finding_get_expected(f));
@@ -236,7 +236,7 @@ char *lineage_findings_render_json(const lineage_findings *list, const lineage_d
         json_key(&w, "line");
         json_uint(&w, finding_line(f));
         json_key(&w, "chain");
-        json_string(&w, lineage_finding_get_chain(f));
+        json_string_n(&w, lineage_finding_get_chain(f), lineage_finding_get_chain_length(f));
         json_key(&w, "expected");
         json_string(&w, lineage_finding_get_expected(f));
         json_key(&w, "references");

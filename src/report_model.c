@@ -314,7 +314,8 @@ static lineage_tvalue *finding_value(arena *a, const dump_build *db, const linea
     tvalue_map_set(a, ev, "file",
                    cstr(a, p ? lineage_process_get_source(p) : lineage_dump_get_source(d)));
     set_u64(a, ev, "line", p ? lineage_process_get_line(p) : lineage_dump_get_first_line(d));
-    tvalue_map_set(a, ev, "chain", cstr(a, lineage_finding_get_chain(f)));
+    tvalue_map_set(a, ev, "chain",
+                   tvalue_string(a, lineage_finding_get_chain(f), lineage_finding_get_chain_length(f)));
     tvalue_map_set(a, ev, "steps", p ? chain_steps(a, p) : tvalue_list(a));
     tvalue_map_set(a, ev, "expected", cstr(a, lineage_finding_get_expected(f)));
     tvalue_map_set(a, m, "evidence", ev);
@@ -336,7 +337,9 @@ static lineage_tvalue *difference_value(arena *a, const dump_build *db, const li
     tvalue_map_set_cstr(a, m, "kind", lineage_diff_kind_name(lineage_difference_get_kind(x)));
     tvalue_map_set_cstr(a, m, "level", lineage_level_name(lineage_difference_get_level(x)));
     tvalue_map_set(a, m, "key", cstr(a, lineage_difference_get_key(x)));
-    tvalue_map_set(a, m, "message", cstr(a, lineage_difference_get_message(x)));
+    tvalue_map_set(a, m, "message",
+                   tvalue_string(a, lineage_difference_get_message(x),
+                                 lineage_difference_get_message_length(x)));
     tvalue_map_set_number(a, m, "dump", (int64_t)db->number);
     set_u64(a, m, "count", lineage_difference_get_count(x));
     const lineage_process *p = lineage_difference_get_process(x);

@@ -154,7 +154,8 @@ static void add_finding(eval *e, const lineage_rule *r, const lineage_process *p
 {
     if (proc)
         build_chain(e, proc);
-    findings_add(e->out, r, e->dump, proc, proc ? e->chain.data : "", expected);
+    findings_add(e->out, r, e->dump, proc, proc ? e->chain.data : "", proc ? e->chain.len : 0,
+                 expected);
     if (!proc)
         return;
     const lineage_ruleset *set = e->set;

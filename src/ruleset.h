@@ -130,7 +130,8 @@ size_t lookalike_distance(const char *a, size_t alen, const char *b, size_t blen
 
 /* findings.c: appends a finding; chain and expected are copied. */
 void findings_add(lineage_findings *list, const lineage_rule *rule, const lineage_dump *dump,
-                  const lineage_process *proc, const char *chain, const char *expected);
+                  const lineage_process *proc, const char *chain, size_t chain_len,
+                  const char *expected);
 /* The last finding added, to mark it suppressed. */
 void findings_suppress_last(lineage_findings *list, const char *reason);
 /* Records that `dump`, of unknown build, was checked as `build`. */

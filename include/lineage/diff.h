@@ -89,8 +89,11 @@ LINEAGE_API const char *lineage_diff_kind_name(lineage_diff_kind kind);
 LINEAGE_API lineage_level lineage_difference_get_level(const lineage_difference *d);
 /** The lineage key concerned ("?/wininit.exe/lsass.exe"). */
 LINEAGE_API const char *lineage_difference_get_key(const lineage_difference *d);
-/** One English sentence saying what differs. */
+/** One English sentence saying what differs. NUL-terminated, but the
+ * names in it may hold a NUL byte: lineage_difference_get_message_length
+ * gives the whole length. */
 LINEAGE_API const char *lineage_difference_get_message(const lineage_difference *d);
+LINEAGE_API size_t lineage_difference_get_message_length(const lineage_difference *d);
 /** The first suspect process concerned (for linking with rule findings),
  * or NULL for missing / not-observed keys. */
 LINEAGE_API const lineage_process *lineage_difference_get_process(const lineage_difference *d);

@@ -165,9 +165,11 @@ LINEAGE_API const lineage_dump *lineage_finding_get_dump(const lineage_finding *
  * dump (too few instances for a `count` check). For `children` checks it
  * is the offending child. */
 LINEAGE_API const lineage_process *lineage_finding_get_process(const lineage_finding *f);
-/** The process's ancestry chain ("system/smss.exe/?/wininit.exe"), or ""
- * for a dump-level finding. */
+/** The process's ancestry chain ("?/wininit.exe/services.exe/lsass.exe"),
+ * or "" for a dump-level finding. NUL-terminated, but a name may hold a
+ * NUL byte: lineage_finding_get_chain_length gives the whole length. */
 LINEAGE_API const char *lineage_finding_get_chain(const lineage_finding *f);
+LINEAGE_API size_t lineage_finding_get_chain_length(const lineage_finding *f);
 /** What the rule expected, in words: "parent matching /^smss\.exe$/ or
  * absent". Never NULL. */
 LINEAGE_API const char *lineage_finding_get_expected(const lineage_finding *f);
