@@ -35,14 +35,40 @@ void rules_line_text(const char *src, size_t len, unsigned long line, const char
     *out_len = end - i;
 }
 
-static void lex_error(lexer *lx, size_t at, const char *msg)
+static void error_on_line(lexer *lx, unsigned long line, size_t line_start, size_t at,
+                          const char *msg)
 {
     const char *text;
     size_t tlen;
-    rules_line_text(lx->src, lx->len, lx->line, &text, &tlen);
-    lineage_diag_add(lx->diags, LINEAGE_ERROR, lx->name, lx->line,
-                     (unsigned)(at - lx->line_start + 1), text, tlen, "%s", msg);
+    rules_line_text(lx->src, lx->len, line, &text, &tlen);
+    lineage_diag_add(lx->diags, LINEAGE_ERROR, lx->name, line, (unsigned)(at - line_start + 1),
+                     text, tlen, "%s", msg);
     lx->errors++;
+}
+
+static void lex_error(lexer *lx, size_t at, const char *msg)
+{
+    error_on_line(lx, lx->line, lx->line_start, at, msg);
+}
+
+/* A NUL byte would silently cut short every C string made from the file
+ * (a title, an include path, the rule text `rules show` prints), so the
+ * first one anywhere, even in a string or a comment, is an error; the
+ * lexer skips the rest without a word. */
+static void check_nul(lexer *lx)
+{
+    const char *nul = memchr(lx->src, '\0', lx->len);
+    if (!nul)
+        return;
+    size_t at = (size_t)(nul - lx->src);
+    unsigned long line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < at; i++)
+        if (lx->src[i] == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+    error_on_line(lx, line, line_start, at, "NUL byte in a rule file");
 }
 
 static int is_word_char(char c)
@@ -130,6 +156,7 @@ size_t rules_lex(arena *mem, const char *name, const char *src, size_t len,
     lexer lx = {mem, name, src, len, 0, 1, 0, diags, 0};
     token *toks = NULL;
     size_t n = 0, cap = 0;
+    check_nul(&lx);
     for (;;) {
         /* Blanks, newlines and comments. */
         while (lx.pos < len) {
@@ -196,6 +223,9 @@ size_t rules_lex(arena *mem, const char *name, const char *src, size_t len,
                 t->kind = TOK_NUMBER;
             else if (r < 0)
                 lex_error(&lx, start, "number does not fit in 64 bits");
+        } else if (c == '\0') {
+            lx.pos++; /* reported once by check_nul */
+            continue;
         } else {
             char msg[64];
             if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)

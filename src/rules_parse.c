@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
 #include "errno_text.h"
+#include "regular_file.h"
 #include "rules_lex.h"
 #include "limits.h"
 #include "strbuf.h"
@@ -912,28 +912,38 @@ static char *read_stream(FILE *f, size_t *len, char why[ERRNO_TEXT_SIZE])
     return sb.data ? strbuf_detach(&sb) : xstrdup("");
 }
 
-/* Reads a rule file whole. Only regular files: an include of /dev/zero or
- * a FIFO must not grow memory without bound or block. */
+/* Reads a rule file whole; only a regular file (regular_file.h). */
 static char *read_whole(const char *path, size_t *len, char why[ERRNO_TEXT_SIZE])
 {
-    FILE *f = fopen(path, "rb");
+    int err;
+    FILE *f = regular_file_open(path, &err);
     if (!f) {
-        errno_text(errno, why);
+        if (err)
+            errno_text(err, why);
+        else
+            snprintf(why, ERRNO_TEXT_SIZE, "not a regular file");
         return NULL;
     }
-    struct stat st;
-    char *text = NULL;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        snprintf(why, ERRNO_TEXT_SIZE, "not a regular file");
-    else
-        text = read_stream(f, len, why);
+    char *text = read_stream(f, len, why);
     fclose(f);
     return text;
+}
+
+/* A leading UTF-8 byte-order mark, which some Windows editors write, is
+ * not part of the text: lines and columns count from the character after
+ * it, so line 1 column 1 is the first character an editor shows. */
+static void skip_bom(const char **text, size_t *len)
+{
+    if (*len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0) {
+        *text += 3;
+        *len -= 3;
+    }
 }
 
 static size_t parse_text(lineage_ruleset *set, const char *name, const char *text, size_t len,
                          int embedded, lineage_diag_list *diags, parser *p)
 {
+    skip_bom(&text, &len);
     memset(p, 0, sizeof *p);
     p->set = set;
     p->name = arena_strndup(set->mem, name, strlen(name));

@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "limits.h"
+#include "regular_file.h"
 #include "strbuf.h"
 #include "template_model.h"
 
@@ -504,7 +505,8 @@ lineage_status lineage_template_dir_loader(void *ctx, const char *name, char **t
         return LINEAGE_E_ARG;
     strbuf path = STRBUF_INIT;
     strbuf_printf(&path, "%s/%s%s", d->dir, name, d->suffix ? d->suffix : "");
-    FILE *f = fopen(path.data, "rb");
+    int err; /* anything but a regular file is a template that cannot be read */
+    FILE *f = regular_file_open(path.data, &err);
     if (!f) {
         strbuf_release(&path);
         return LINEAGE_E_IO;

@@ -44,7 +44,8 @@ typedef lineage_status (*lineage_template_loader)(void *ctx, const char *name, c
  * lineage_template_dir (borrowed for the duration of the compile) as
  * the loader's ctx. Partial names cannot leave the directory: they are
  * letters, digits, '_', '-', '.' and '/' with no empty segment and no
- * segment starting with '.'. */
+ * segment starting with '.'. Only a regular file is read: a FIFO, a
+ * device or a directory gives LINEAGE_E_IO, as a missing file does. */
 typedef struct lineage_template_dir {
     const char *dir;    /**< directory holding the templates */
     const char *suffix; /**< appended to the partial name, e.g. ".md" */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -517,6 +519,116 @@ static void test_includes(void **state)
     lineage_session_free(s);
 }
 
+/* The only diagnostic of loading `len` bytes of rule text, formatted as
+ * lineage_diag_format does (caller frees); fails unless there is exactly
+ * one. */
+static char *only_error(const char *rules, size_t len)
+{
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *d = lineage_diag_list_new();
+    lineage_ruleset_load_string(set, "t.rules", rules, len, d);
+    assert_int_equal(lineage_ruleset_compile(set, d), LINEAGE_E_RULE);
+    assert_int_equal(lineage_diag_list_count(d), 1);
+    char *text = lineage_diag_format(lineage_diag_list_get(d, 0));
+    lineage_diag_list_free(d);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+    return text;
+}
+
+#define assert_only_error(rules, expected)                                                        \
+    do {                                                                                          \
+        char *got_ = only_error((rules), sizeof(rules) - 1);                                      \
+        assert_string_equal(got_, (expected));                                                    \
+        free(got_);                                                                               \
+    } while (0)
+
+#define BOM "\xEF\xBB\xBF"
+
+/* A leading UTF-8 byte-order mark is skipped: the rule loads and matches,
+ * and line 1 counts columns from the character after it (the excerpt
+ * leaves it out, so the caret lines up). Only one, and only first. */
+static void test_bom(void **state)
+{
+    (void)state;
+    assert_rule_matches(BOM RULE("parent /^svchost\\.exe$/ is /^wininit\\.exe$/"), base, "t");
+    assert_rule_matches(BOM RULE("parent /^lsass\\.exe$/ is /^wininit\\.exe$/"), base, "");
+    assert_rule_error(BOM "rule Bad {\n severity high\n title \"t\"\n alive /x/\n}\n", 1, 6);
+    assert_only_error(BOM "@\n", "t.rules:1:1: error: unexpected character '@'\n @\n ^\n");
+    assert_only_error(BOM "  @\n", "t.rules:1:3: error: unexpected character '@'\n   @\n   ^\n");
+    assert_rule_error(BOM BOM "\n", 1, 1);
+    assert_rule_error("\n" BOM "\n", 2, 1);
+}
+
+/* A NUL byte anywhere (in a string, a comment, between tokens) is one
+ * error at the first one, not a string silently cut short. */
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    assert_only_error("rule t {\n severity high\n title \"x\0y\"\n alive /x/\n}\n",
+                      "t.rules:3:10: error: NUL byte in a rule file\n"
+                      "  title \"x\\x00y\"\n          ^\n");
+    assert_only_error(RULE("alive /x/") "# a \0 comment\n\0\0",
+                      "t.rules:6:5: error: NUL byte in a rule file\n # a \\x00 comment\n     ^\n");
+    assert_only_error("\0", "t.rules:1:1: error: NUL byte in a rule file\n \\x00\n ^\n");
+    assert_only_error(BOM "\0", "t.rules:1:1: error: NUL byte in a rule file\n \\x00\n ^\n");
+}
+
+/* A FIFO as a rule file or an include is refused at once, as a directory
+ * is, instead of blocking in open() for a writer that never comes. The
+ * alarm turns a hang into a failure. */
+static void test_fifo_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lineage-rules-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[256], inc[256];
+    strbuf expected = STRBUF_INIT;
+    snprintf(fifo, sizeof fifo, "%s/fifo.rules", dir);
+    snprintf(inc, sizeof inc, "%s/inc.rules", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    FILE *f = fopen(inc, "w");
+    assert_non_null(f);
+    fputs("include \"fifo.rules\"\n", f);
+    fclose(f);
+    alarm(10);
+
+    lineage_session *s = lineage_session_new();
+    lineage_ruleset *set = lineage_ruleset_new(s);
+    lineage_diag_list *d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_file(set, fifo, d), LINEAGE_E_IO);
+    assert_int_equal(lineage_diag_list_count(d), 1);
+    char *text = lineage_diag_format(lineage_diag_list_get(d, 0));
+    strbuf_printf(&expected, "%s: error: cannot read rule file: not a regular file\n", fifo);
+    assert_string_equal(text, expected.data);
+    free(text);
+    lineage_diag_list_free(d);
+    lineage_ruleset_free(set);
+
+    set = lineage_ruleset_new(s);
+    d = lineage_diag_list_new();
+    assert_int_equal(lineage_ruleset_load_file(set, inc, d), LINEAGE_E_IO);
+    assert_int_equal(lineage_diag_list_count(d), 1);
+    text = lineage_diag_format(lineage_diag_list_get(d, 0));
+    expected.len = 0;
+    strbuf_printf(&expected,
+                  "%s:1:9: error: cannot read included file '%s': not a regular file\n"
+                  " include \"fifo.rules\"\n         ^\n",
+                  inc, fifo);
+    assert_string_equal(text, expected.data);
+    free(text);
+    lineage_diag_list_free(d);
+    lineage_ruleset_free(set);
+    lineage_session_free(s);
+
+    alarm(0);
+    strbuf_release(&expected);
+    remove(inc);
+    remove(fifo);
+    rmdir(dir);
+}
+
 static void test_defaults_load(void **state)
 {
     (void)state;
@@ -584,6 +696,9 @@ int main(void)
         cmocka_unit_test(test_match_limit),
         cmocka_unit_test(test_ancestry_depth_limit),
         cmocka_unit_test(test_includes),
+        cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_fifo_refused),
         cmocka_unit_test(test_defaults_load),
         cmocka_unit_test(test_json_writer),
     };

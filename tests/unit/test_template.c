@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -404,6 +405,55 @@ static void test_dir_loader(void **state)
     lineage_diag_list_free(diags);
 }
 
+/* Template files that are not regular files are refused at once as ones
+ * that cannot be read: a FIFO without blocking in open() for a writer,
+ * /dev/zero without reading forever. The alarm turns a hang into a
+ * failure. */
+static void test_dir_loader_not_regular(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lineage-template-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[256], zero[256], sub[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo.md", dir);
+    snprintf(zero, sizeof zero, "%s/zero.md", dir);
+    snprintf(sub, sizeof sub, "%s/sub.md", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink("/dev/zero", zero), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    alarm(10);
+
+    lineage_template_dir d = {dir, ".md"};
+    static const char *const names[] = {"fifo", "zero", "sub"};
+    for (size_t i = 0; i < 3; i++) {
+        char *text = NULL, *source = NULL;
+        size_t len = 0;
+        assert_int_equal(lineage_template_dir_loader(&d, names[i], &text, &len, &source),
+                         LINEAGE_E_IO);
+        assert_null(text);
+        assert_null(source);
+    }
+    lineage_diag_list *diags = lineage_diag_list_new();
+    lineage_template *t = NULL;
+    const char *tpl = "a {{> fifo}}";
+    assert_int_equal(lineage_template_compile(tpl, strlen(tpl), "main.md",
+                                              lineage_template_dir_loader, &d, diags, &t),
+                     LINEAGE_E_TEMPLATE);
+    assert_null(t);
+    assert_int_equal(lineage_diag_list_count(diags), 1);
+    char *msg = lineage_diag_format(lineage_diag_list_get(diags, 0));
+    assert_string_equal(msg, "main.md:1:3: error: partial 'fifo' cannot be loaded: no such "
+                             "template, or it cannot be read\n a {{> fifo}}\n   ^\n");
+    free(msg);
+    lineage_diag_list_free(diags);
+
+    alarm(0);
+    remove(fifo);
+    remove(zero);
+    rmdir(sub);
+    rmdir(dir);
+}
+
 /* ---- errors pinned with file:line:col --------------------------------- */
 
 static void test_compile_errors(void **state)
@@ -725,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_standalone_lines),
         cmocka_unit_test(test_partials),
         cmocka_unit_test(test_dir_loader),
+        cmocka_unit_test(test_dir_loader_not_regular),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_every_error_reported_with_caret),
         cmocka_unit_test(test_render_errors),
