@@ -267,6 +267,19 @@ static void merge_builds(lineage_profile *into, const lineage_profile *from)
     into->builds_cap = n;
 }
 
+/* A fact as its line starts: `edge "wininit.exe" "lsass.exe"`; `b` is an
+ * edge's parent, NULL for the other kinds. */
+static void put_fact_id(strbuf *sb, const char *kind, const lineage_name *a,
+                        const lineage_name *b)
+{
+    strbuf_printf(sb, "%s ", kind);
+    if (b) {
+        put_name(sb, b);
+        strbuf_putc(sb, ' ');
+    }
+    put_name(sb, a);
+}
+
 /* Counts add up in merges and none may wrap: true when have + add would
  * pass UINT64_MAX, with the count described in *why ("total of name
  * \"x.exe\" would be A + B"). `fact` is NULL for the profile's own counts. */
@@ -277,12 +290,8 @@ static int sum_overflows(strbuf *why, const char *count, const char *kind,
         return 0;
     strbuf_puts(why, count);
     if (fact) {
-        strbuf_printf(why, " of %s ", kind);
-        if (fact->b) {
-            put_name(why, fact->b);
-            strbuf_putc(why, ' ');
-        }
-        put_name(why, fact->a);
+        strbuf_puts(why, " of ");
+        put_fact_id(why, kind, fact->a, fact->b);
     }
     strbuf_printf(why, " would be %llu + %llu", (unsigned long long)have,
                   (unsigned long long)add);
@@ -514,10 +523,52 @@ char *lineage_profile_write_text(const lineage_profile *p)
     return strbuf_detach(&sb);
 }
 
+static const char profile_magic[] = "lineage-profile ";
+#define PROFILE_MAGIC_LEN (sizeof profile_magic - 1)
+
+/* Whether the text starts with the magic in UTF-16 of that byte order. */
+static int magic_utf16(const char *text, size_t len, int big_endian)
+{
+    if (len < 2 * PROFILE_MAGIC_LEN)
+        return 0;
+    for (size_t i = 0; i < PROFILE_MAGIC_LEN; i++)
+        if (text[2 * i + big_endian] != profile_magic[i] || text[2 * i + !big_endian] != 0)
+            return 0;
+    return 1;
+}
+
+typedef enum profile_text { PROFILE_UTF8, PROFILE_UTF16LE, PROFILE_UTF16BE } profile_text;
+
+/* How a profile's text is encoded, and in *skip the length of its
+ * byte-order mark. Windows editors save UTF-8 with a BOM, which is taken;
+ * Windows PowerShell 5.1's `>` writes UTF-16LE, which the reader refuses
+ * by name rather than read as garbage. UTF-16 without a BOM is known only
+ * by the magic: NUL bytes alone prove nothing. */
+static profile_text profile_encoding(const char *text, size_t len, size_t *skip)
+{
+    *skip = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        *skip = 3;
+        return PROFILE_UTF8;
+    }
+    if (len >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
+        *skip = 2;
+        return (unsigned char)text[0] == 0xFF ? PROFILE_UTF16LE : PROFILE_UTF16BE;
+    }
+    if (magic_utf16(text, len, 0))
+        return PROFILE_UTF16LE;
+    return magic_utf16(text, len, 1) ? PROFILE_UTF16BE : PROFILE_UTF8;
+}
+
 int lineage_profile_sniff(const char *text, size_t len)
 {
-    static const char magic[] = "lineage-profile ";
-    return len >= sizeof magic - 1 && memcmp(text, magic, sizeof magic - 1) == 0;
+    size_t skip;
+    profile_text enc = profile_encoding(text, len, &skip);
+    text += skip;
+    len -= skip;
+    if (enc != PROFILE_UTF8)
+        return magic_utf16(text, len, enc == PROFILE_UTF16BE);
+    return len >= PROFILE_MAGIC_LEN && memcmp(text, profile_magic, PROFILE_MAGIC_LEN) == 0;
 }
 
 /* A tokenizer over one line: words and quoted strings, with columns. */
@@ -525,6 +576,21 @@ typedef struct line_scan {
     const char *s, *end, *line;
     const char *tok; /* start of the last token (for columns) */
 } line_scan;
+
+/* The dumps a line says a fact or a build was seen in, which cannot be
+ * more than the profile holds. The profile's `dumps` line may come later,
+ * so a claim read before it waits, with its line for the message (one
+ * per fact at most: LINEAGE_MAX_PROFILE_FACTS bounds them). */
+typedef struct dumps_claim {
+    const char *kind;          /* "name", "edge" or "key"; NULL for a build */
+    const lineage_name *a, *b; /* the fact (b: an edge's parent) */
+    unsigned build;
+    uint64_t dumps;
+    uint64_t earlier; /* a build's: the earlier builds' sum, stopping at UINT64_MAX */
+    unsigned long lineno;
+    const char *line, *at; /* `at`: the number, for the caret */
+    size_t line_len;
+} dumps_claim;
 
 typedef struct parse_ctx {
     lineage_session *session;
@@ -535,14 +601,23 @@ typedef struct parse_ctx {
     size_t line_len;
     int errors;
     strbuf tmp;
+    int seen_dumps;
+    uint64_t build_dumps; /* the builds' dumps so far, stopping at UINT64_MAX */
+    dumps_claim *pending; /* claims read before the `dumps` line */
+    size_t npending, pending_cap;
 } parse_ctx;
+
+static void perr_line(parse_ctx *c, unsigned long lineno, const char *line, size_t line_len,
+                      const char *at, const char *msg)
+{
+    unsigned col = (unsigned)(at - line) + 1;
+    lineage_diag_add(c->diags, LINEAGE_ERROR, c->name, lineno, col, line, line_len, "%s", msg);
+    c->errors++;
+}
 
 static void perr(parse_ctx *c, const char *at, const char *msg)
 {
-    unsigned col = (unsigned)(at - c->line) + 1;
-    lineage_diag_add(c->diags, LINEAGE_ERROR, c->name, c->lineno, col, c->line, c->line_len, "%s",
-                     msg);
-    c->errors++;
+    perr_line(c, c->lineno, c->line, c->line_len, at, msg);
 }
 
 static void skip_space(line_scan *ls)
@@ -669,11 +744,15 @@ static int expect_number(parse_ctx *c, line_scan *ls, int allow_dash, uint64_t *
     return 1;
 }
 
-static int parse_fact_body(parse_ctx *c, line_scan *ls, profile_fact *f)
+/* The counts and evidence after a fact's names; *dumps_at is where its
+ * dumps count starts. */
+static int parse_fact_body(parse_ctx *c, line_scan *ls, profile_fact *f, const char **dumps_at)
 {
     uint64_t line = 0;
-    if (!(expect_word(c, ls, "dumps") && expect_number(c, ls, 0, &f->dumps) &&
-          expect_word(c, ls, "count") && expect_number(c, ls, 0, &f->count_min) &&
+    if (!(expect_word(c, ls, "dumps") && expect_number(c, ls, 0, &f->dumps)))
+        return 0;
+    *dumps_at = ls->tok;
+    if (!(expect_word(c, ls, "count") && expect_number(c, ls, 0, &f->count_min) &&
           expect_number(c, ls, 0, &f->count_max) && expect_word(c, ls, "total") &&
           expect_number(c, ls, 0, &f->total) && expect_word(c, ls, "exited") &&
           expect_number(c, ls, 0, &f->exited) && expect_word(c, ls, "threads") &&
@@ -731,7 +810,66 @@ static int check_escapes(parse_ctx *c, const char *at, const lineage_name *n, in
     return 1;
 }
 
-static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *seen_dumps)
+/* "A + B", or their sum when it fits in 64 bits. */
+static void put_sum(strbuf *sb, uint64_t a, uint64_t b)
+{
+    if (a <= UINT64_MAX - b)
+        strbuf_printf(sb, "%llu", (unsigned long long)(a + b));
+    else
+        strbuf_printf(sb, "%llu + %llu", (unsigned long long)a, (unsigned long long)b);
+}
+
+/* Reports a claim of more dumps than the profile's `total`: one fact or
+ * build alone, or the builds up to this one together (said once, at the
+ * build that passes the total). */
+static void check_claim(parse_ctx *c, const dumps_claim *k, uint64_t total)
+{
+    strbuf *m = &c->tmp;
+    strbuf_release(m);
+    if (k->dumps > total) {
+        if (k->kind)
+            put_fact_id(m, k->kind, k->a, k->b);
+        else
+            strbuf_printf(m, "build %u", k->build);
+        strbuf_printf(m, " was seen in %llu dump%s", (unsigned long long)k->dumps,
+                      k->dumps == 1 ? "" : "s");
+    } else if (!k->kind && k->earlier <= total && k->dumps > total - k->earlier) {
+        strbuf_printf(m, "builds up to %u were seen in ", k->build);
+        put_sum(m, k->earlier, k->dumps);
+        strbuf_puts(m, " dumps");
+    } else {
+        return;
+    }
+    strbuf_printf(m, ", more than the profile's %llu", (unsigned long long)total);
+    if (!c->seen_dumps)
+        strbuf_puts(m, " (it has no 'dumps' line)");
+    perr_line(c, k->lineno, k->line, k->line_len, k->at, m->data);
+}
+
+/* Checks a claim now when the profile's dumps are known, else at the end. */
+static void claim_dumps(parse_ctx *c, const lineage_profile *p, const dumps_claim *k)
+{
+    if (c->seen_dumps) {
+        check_claim(c, k, p->dumps);
+        return;
+    }
+    c->pending = xgrow(c->pending, &c->pending_cap, c->npending + 1, sizeof *c->pending);
+    c->pending[c->npending++] = *k;
+}
+
+/* The claim of the line being parsed; `at` is its dumps count. */
+static dumps_claim line_claim(const parse_ctx *c, const char *at, uint64_t dumps)
+{
+    dumps_claim k = {0};
+    k.dumps = dumps;
+    k.lineno = c->lineno;
+    k.line = c->line;
+    k.line_len = c->line_len;
+    k.at = at;
+    return k;
+}
+
+static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls)
 {
     const char *w;
     size_t len;
@@ -745,11 +883,11 @@ static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *see
         uint64_t n;
         if (!expect_number(c, ls, 0, &n))
             return;
-        if (*seen_dumps) {
+        if (c->seen_dumps) {
             perr(c, start, "duplicate 'dumps' line");
             return;
         }
-        *seen_dumps = 1;
+        c->seen_dumps = 1;
         p->dumps = n;
     } else if (IS("build")) {
         uint64_t b, n;
@@ -767,16 +905,23 @@ static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *see
             return;
         }
         add_build(p, (unsigned)b, n);
+        dumps_claim k = line_claim(c, ls->tok, n);
+        k.build = (unsigned)b;
+        k.earlier = c->build_dumps;
+        c->build_dumps = n <= UINT64_MAX - c->build_dumps ? c->build_dumps + n : UINT64_MAX;
+        claim_dumps(c, p, &k);
     } else if (IS("name") || IS("edge") || IS("key")) {
         fact_set *set = IS("name") ? &p->names : IS("edge") ? &p->edges : &p->keys;
+        const char *kind = IS("name") ? "name" : IS("edge") ? "edge" : "key";
         profile_fact f = {0};
         const lineage_name *parent = NULL;
+        const char *dumps_at = NULL;
         int is_key = set == &p->keys;
         if (set == &p->edges &&
             (!(parent = expect_string(c, ls)) || !check_escapes(c, ls->tok, parent, 0)))
             return;
         const lineage_name *a = expect_string(c, ls);
-        if (!a || !check_escapes(c, ls->tok, a, is_key) || !parse_fact_body(c, ls, &f))
+        if (!a || !check_escapes(c, ls->tok, a, is_key) || !parse_fact_body(c, ls, &f, &dumps_at))
             return;
         int added;
         profile_fact *to = fact_get(set, a, parent, &added);
@@ -787,6 +932,11 @@ static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *see
         f.a = a;
         f.b = parent;
         *to = f;
+        dumps_claim k = line_claim(c, dumps_at, f.dumps);
+        k.kind = kind;
+        k.a = a;
+        k.b = parent;
+        claim_dumps(c, p, &k);
     } else {
         perr(c, start, "unknown fact (expected dumps, build, name, edge or key)");
         return;
@@ -796,62 +946,82 @@ static void parse_line(parse_ctx *c, lineage_profile *p, line_scan *ls, int *see
         perr(c, w, "unexpected text after the fact");
 }
 
+/* Reads every line into p; LINEAGE_E_LIMIT past LINEAGE_MAX_PROFILE_FACTS. */
+static lineage_status parse_lines(parse_ctx *c, lineage_profile *p, const char *text, size_t len)
+{
+    const char *s = text, *end = text + len;
+    int seen_version = 0;
+    size_t facts = 0;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *le = nl ? nl : end;
+        c->lineno++;
+        c->line = s;
+        c->line_len = (size_t)(le - s);
+        if (c->line_len && le[-1] == '\r')
+            c->line_len--;
+        line_scan ls = {s, s + c->line_len, s, s};
+        if (!seen_version) {
+            char want[40];
+            snprintf(want, sizeof want, "lineage-profile %d", LINEAGE_PROFILE_VERSION);
+            if (c->line_len != strlen(want) || memcmp(s, want, c->line_len) != 0) {
+                perr(c, s,
+                     lineage_profile_sniff(s, c->line_len)
+                         ? "unsupported profile version (this lineage reads version 1)"
+                         : "not a lineage profile (expected 'lineage-profile 1')");
+                return LINEAGE_OK;
+            }
+            seen_version = 1;
+        } else if (++facts > LINEAGE_MAX_PROFILE_FACTS) {
+            perr(c, s, "too many facts in one profile (LINEAGE_MAX_PROFILE_FACTS)");
+            return LINEAGE_E_LIMIT;
+        } else {
+            parse_line(c, p, &ls);
+        }
+        s = nl ? nl + 1 : end;
+    }
+    if (!seen_version) {
+        c->lineno = 1;
+        c->line = text;
+        c->line_len = 0;
+        perr(c, text, "empty file: not a lineage profile");
+    }
+    return LINEAGE_OK;
+}
+
+/* Refuses UTF-16 text by name (true when it was): read as UTF-8 it would
+ * only be "not a lineage profile". */
+static int refuse_utf16(parse_ctx *c, profile_text enc, size_t bom)
+{
+    if (enc == PROFILE_UTF8)
+        return 0;
+    int be = enc == PROFILE_UTF16BE;
+    strbuf_release(&c->tmp);
+    strbuf_printf(&c->tmp, "a profile must be UTF-8; this file is UTF-16%s (%s)", be ? "BE" : "LE",
+                  !bom ? "no BOM" : be ? "BOM FE FF" : "BOM FF FE");
+    static const char no_line[] = ""; /* its bytes would only show as escapes */
+    perr_line(c, 1, no_line, 0, no_line, c->tmp.data);
+    return 1;
+}
+
 lineage_status lineage_profile_parse(lineage_session *session, const char *name,
                                      const char *text, size_t len, lineage_diag_list *diags,
                                      lineage_profile **out)
 {
-    parse_ctx c = {session, name, diags, 0, NULL, 0, 0, STRBUF_INIT};
+    parse_ctx c = {session, name, diags, 0, NULL, 0, 0, STRBUF_INIT, 0, 0, NULL, 0, 0};
     lineage_profile *p = lineage_profile_new(session);
     lineage_status st = LINEAGE_OK;
-    const char *s = text, *end = text + len;
-    int seen_version = 0, seen_dumps = 0;
-    size_t facts = 0;
+    size_t bom;
+    profile_text enc = profile_encoding(text, len, &bom);
     *out = NULL;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *le = nl ? nl : end;
-        c.lineno++;
-        c.line = s;
-        c.line_len = (size_t)(le - s);
-        if (c.line_len && le[-1] == '\r')
-            c.line_len--;
-        line_scan ls = {s, s + c.line_len, s, s};
-        if (!seen_version) {
-            char want[40];
-            snprintf(want, sizeof want, "lineage-profile %d", LINEAGE_PROFILE_VERSION);
-            if (c.line_len != strlen(want) || memcmp(s, want, c.line_len) != 0) {
-                perr(&c, s,
-                     lineage_profile_sniff(s, c.line_len)
-                         ? "unsupported profile version (this lineage reads version 1)"
-                         : "not a lineage profile (expected 'lineage-profile 1')");
-                break;
-            }
-            seen_version = 1;
-        } else if (++facts > LINEAGE_MAX_PROFILE_FACTS) {
-            perr(&c, s, "too many facts in one profile (LINEAGE_MAX_PROFILE_FACTS)");
-            st = LINEAGE_E_LIMIT;
-            break;
-        } else {
-            parse_line(&c, p, &ls, &seen_dumps);
-        }
-        s = nl ? nl + 1 : end;
-    }
-    if (!seen_version && c.errors == 0) {
-        c.lineno = 1;
-        c.line = text;
-        c.line_len = 0;
-        perr(&c, text, "empty file: not a lineage profile");
-    }
-    if (c.errors == 0) {
-        for (size_t i = 0; i < p->keys.n; i++)
-            if (p->keys.items[i].dumps > p->dumps) {
-                c.lineno = 0;
-                lineage_diag_add(diags, LINEAGE_ERROR, name, 0, 0, NULL, 0,
-                                 "a key was seen in more dumps than the profile holds");
-                c.errors++;
-                break;
-            }
-    }
+    if (!refuse_utf16(&c, enc, bom))
+        st = parse_lines(&c, p, text + bom, len - bom);
+    /* Claims made before the `dumps` line; when that line was wrong, the
+     * total is not known and its error says enough. */
+    if (c.seen_dumps || c.errors == 0)
+        for (size_t i = 0; i < c.npending; i++)
+            check_claim(&c, &c.pending[i], p->dumps);
+    free(c.pending);
     strbuf_release(&c.tmp);
     if (c.errors) {
         lineage_profile_free(p);

@@ -73,7 +73,10 @@ LINEAGE_API size_t lineage_profile_name_count(const lineage_profile *profile);
 LINEAGE_API char *lineage_profile_write_text(const lineage_profile *profile);
 
 /** Parses the text form (`len` bytes; `name` is used in diagnostics).
- * Every problem is added to `diags` with its line and column. On success
+ * Every problem is added to `diags` with its line and column, including a
+ * fact or a build seen in more dumps than the profile holds and builds
+ * whose dumps add up to more. A leading UTF-8 byte-order mark is skipped;
+ * UTF-16 text is refused with one error naming its encoding. On success
  * *out is a new profile to free with lineage_profile_free; on failure
  * (LINEAGE_E_PARSE, or LINEAGE_E_LIMIT past LINEAGE_MAX_PROFILE_FACTS)
  * *out is NULL. */
@@ -88,7 +91,10 @@ LINEAGE_API lineage_status lineage_profile_load(lineage_session *session, const 
                                                 lineage_diag_list *diags,
                                                 lineage_profile **out);
 
-/** True when the first bytes look like a profile ("lineage-profile "). */
+/** True when the first bytes look like a profile ("lineage-profile "),
+ * also after a UTF-8 byte-order mark, and in UTF-16 (with or without its
+ * mark), which lineage_profile_parse refuses by name: 34 bytes are enough
+ * to tell. */
 LINEAGE_API int lineage_profile_sniff(const char *text, size_t len);
 
 /** The profile as a rule file in the lineage rule language: for every

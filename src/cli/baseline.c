@@ -21,7 +21,9 @@ int cli_is_profile(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f)
         return 0;
-    char head[32];
+    /* Room for the magic in UTF-16 after its BOM: such a profile is
+     * routed to the profile reader, which says why it cannot be read. */
+    char head[64];
     size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
     return lineage_profile_sniff(head, n);

@@ -74,20 +74,25 @@ static char *first_diag(const lineage_diag_list *diags)
     return msg;
 }
 
-/* The first diagnostic of a profile that must not parse. */
-static char *parse_error(const char *text)
+/* The first diagnostic of `len` bytes of profile that must not parse;
+ * *count (when not NULL) gets the number of diagnostics. */
+static char *parse_error_len(const char *text, size_t len, size_t *count)
 {
     lineage_session *s = lineage_session_new();
     lineage_diag_list *diags = lineage_diag_list_new();
     lineage_profile *p = NULL;
-    assert_int_not_equal(lineage_profile_parse(s, "t.profile", text, strlen(text), diags, &p),
-                         LINEAGE_OK);
+    assert_int_not_equal(lineage_profile_parse(s, "t.profile", text, len, diags, &p), LINEAGE_OK);
     assert_null(p);
     char *msg = first_diag(diags);
+    if (count)
+        *count = lineage_diag_list_count(diags);
     lineage_diag_list_free(diags);
     lineage_session_free(s);
     return msg;
 }
+
+/* The first diagnostic of a profile that must not parse. */
+static char *parse_error(const char *text) { return parse_error_len(text, strlen(text), NULL); }
 
 /* ---- rules from odd names ---------------------------------------------- */
 
@@ -441,14 +446,17 @@ static void test_merge_refuses_overflow(void **state)
                          "lineage-profile 1\ndumps 10000000000000000000\n",
                          "b.profile: error: cannot merge: dumps would be 10000000000000000000 + "
                          "10000000000000000000, past the largest count " MAX_TEXT);
-    assert_merge_refused("lineage-profile 1\ndumps 1\nbuild 0 dumps 1\nbuild 7601 dumps 1\n",
-                         "lineage-profile 1\ndumps 1\nbuild 7601 dumps " MAX_TEXT "\n",
-                         "b.profile: error: cannot merge: dumps of build 7601 would be 1 + "
-                         MAX_TEXT ", past the largest count " MAX_TEXT);
+    /* A build's or a fact's dumps are at most the profile's (the reader
+     * checks it), so the profile's own sum is the first to pass. */
+    assert_merge_refused("lineage-profile 1\ndumps 2\nbuild 0 dumps 1\nbuild 7601 dumps 1\n",
+                         "lineage-profile 1\ndumps " MAX_TEXT "\nbuild 7601 dumps " MAX_TEXT "\n",
+                         "b.profile: error: cannot merge: dumps would be 2 + " MAX_TEXT
+                         ", past the largest count " MAX_TEXT);
     assert_merge_refused("lineage-profile 1\ndumps 1\n" FACT("name", "\"x.exe\"", "1", "5"),
-                         "lineage-profile 1\ndumps 1\n" FACT("name", "\"x.exe\"", MAX_TEXT, "5"),
-                         "b.profile: error: cannot merge: dumps of name \"x.exe\" would be 1 + "
-                         MAX_TEXT ", past the largest count " MAX_TEXT);
+                         "lineage-profile 1\ndumps " MAX_TEXT "\n"
+                         FACT("name", "\"x.exe\"", MAX_TEXT, MAX_TEXT),
+                         "b.profile: error: cannot merge: dumps would be 1 + " MAX_TEXT
+                         ", past the largest count " MAX_TEXT);
     assert_merge_refused(
         "lineage-profile 1\ndumps 1\n" FACT("edge", "\"?\" \"x.exe\"", "1", "5"),
         "lineage-profile 1\ndumps 1\n" FACT("edge", "\"?\" \"x.exe\"", "1", MAX_TEXT),
@@ -510,6 +518,168 @@ static void test_reader_range(void **state)
     free(msg);
 }
 
+/* ---- dumps a profile claims ------------------------------------------- */
+
+/* No fact and no build was seen in more dumps than the profile holds, and
+ * the builds together in no more: each line that says otherwise is named,
+ * with the caret on its count, wherever the `dumps` line is. */
+static void test_reader_dumps_claims(void **state)
+{
+    (void)state;
+    char *msg = parse_error("lineage-profile 1\ndumps 2\n" FACT("name", "\"x.exe\"", "3", "3"));
+    assert_string_equal(msg, "t.profile:3:20: error: name \"x.exe\" was seen in 3 dumps, more "
+                             "than the profile's 2");
+    free(msg);
+    msg = parse_error("lineage-profile 1\ndumps 2\n" FACT("edge", "\"?\" \"x.exe\"", "3", "3"));
+    assert_string_equal(msg, "t.profile:3:24: error: edge \"?\" \"x.exe\" was seen in 3 dumps, "
+                             "more than the profile's 2");
+    free(msg);
+    msg = parse_error("lineage-profile 1\ndumps 2\n" FACT("key", "\"?/wininit.exe\"", "3", "3"));
+    assert_string_equal(msg, "t.profile:3:27: error: key \"?/wininit.exe\" was seen in 3 dumps, "
+                             "more than the profile's 2");
+    free(msg);
+    msg = parse_error("lineage-profile 1\ndumps 2\nbuild 7601 dumps 3\n");
+    assert_string_equal(msg, "t.profile:3:18: error: build 7601 was seen in 3 dumps, more than "
+                             "the profile's 2");
+    free(msg);
+    msg = parse_error("lineage-profile 1\ndumps 2\nbuild 0 dumps 1\nbuild 7601 dumps 1\n"
+                      "build 9600 dumps 1\nbuild 10240 dumps 1\n");
+    assert_string_equal(msg, "t.profile:5:18: error: builds up to 9600 were seen in 3 dumps, "
+                             "more than the profile's 2");
+    free(msg);
+    /* A sum past 2^64 - 1 is said as one, not wrapped. */
+    msg = parse_error("lineage-profile 1\ndumps " MAX_TEXT "\nbuild 0 dumps " MAX_TEXT
+                      "\nbuild 1 dumps 1\n");
+    assert_string_equal(msg, "t.profile:4:15: error: builds up to 1 were seen in " MAX_TEXT
+                             " + 1 dumps, more than the profile's " MAX_TEXT);
+    free(msg);
+
+    /* Before the `dumps` line, and with none. */
+    size_t n;
+    msg = parse_error_len("lineage-profile 1\n" FACT("name", "\"x.exe\"", "3", "3")
+                              "build 1 dumps 1\n" FACT("name", "\"y.exe\"", "2", "2") "dumps 2\n",
+                          strlen("lineage-profile 1\n" FACT("name", "\"x.exe\"", "3", "3")
+                                     "build 1 dumps 1\n" FACT("name", "\"y.exe\"", "2", "2")
+                                         "dumps 2\n"),
+                          &n);
+    assert_string_equal(msg, "t.profile:2:20: error: name \"x.exe\" was seen in 3 dumps, more "
+                             "than the profile's 2");
+    assert_int_equal(n, 1);
+    free(msg);
+    msg = parse_error("lineage-profile 1\n" FACT("name", "\"x.exe\"", "1", "1"));
+    assert_string_equal(msg, "t.profile:2:20: error: name \"x.exe\" was seen in 1 dump, more "
+                             "than the profile's 0 (it has no 'dumps' line)");
+    free(msg);
+    /* A `dumps` line that is wrong says so; the claims are not checked
+     * against a count never read. */
+    static const char bad_total[] = "lineage-profile 1\n" FACT("name", "\"x.exe\"", "3", "3")
+        "dumps x\n";
+    msg = parse_error_len(bad_total, strlen(bad_total), &n);
+    assert_string_equal(msg, "t.profile:3:7: error: expected a number");
+    assert_int_equal(n, 1);
+    free(msg);
+
+    /* Every line that claims too much, each with its line and caret. */
+    static const char two[] = "lineage-profile 1\ndumps 1\n" FACT("name", "\"x.exe\"", "1", "1")
+        FACT("name", "\"y.exe\"", "2", "2") FACT("key", "\"?/y.exe\"", "2", "2");
+    lineage_session *s = lineage_session_new();
+    lineage_diag_list *diags = lineage_diag_list_new();
+    lineage_profile *p = NULL;
+    assert_int_equal(lineage_profile_parse(s, "t.profile", two, strlen(two), diags, &p),
+                     LINEAGE_E_PARSE);
+    assert_null(p);
+    assert_int_equal(lineage_diag_list_count(diags), 2);
+    char *full = lineage_diag_format(lineage_diag_list_get(diags, 1));
+    assert_string_equal(full,
+                        "t.profile:5:21: error: key \"?/y.exe\" was seen in 2 dumps, more than "
+                        "the profile's 1\n"
+                        " key \"?/y.exe\" dumps 2 count 1 1 total 2 exited 0 threads 1 9 at "
+                        "\"x.txt\" 3\n"
+                        "                     ^\n");
+    free(full);
+    lineage_diag_list_free(diags);
+
+    /* As many as the profile holds, for facts and for the builds together. */
+    lineage_profile_free(parse_ok(s, "lineage-profile 1\ndumps 2\nbuild 0 dumps 1\n"
+                                     "build 7601 dumps 1\n" FACT("name", "\"x.exe\"", "2", "2")
+                                     FACT("edge", "\"?\" \"x.exe\"", "2", "2")
+                                     FACT("key", "\"?/x.exe\"", "2", "2")));
+    lineage_session_free(s);
+}
+
+/* ---- encodings ---------------------------------------------------------- */
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+#define SMALL_PROFILE                                                                            \
+    "lineage-profile 1\ndumps 1\nbuild 7601 dumps 1\n" FACT("name", "\"x.exe\"", "1", "1")
+
+/* The text in UTF-16 (big_endian or not), after `bom` when not NULL. */
+static char *utf16(const char *text, const char *bom, size_t *len)
+{
+    size_t n = strlen(text), b = bom ? 2 : 0;
+    char *out = calloc(b + 2 * n + 1, 1);
+    if (bom)
+        memcpy(out, bom, 2);
+    int big_endian = bom && (unsigned char)bom[0] == 0xFE;
+    for (size_t i = 0; i < n; i++)
+        out[b + 2 * i + big_endian] = text[i];
+    *len = b + 2 * n;
+    return out;
+}
+
+/* A UTF-8 BOM (Windows editors write one) is skipped: the profile reads as
+ * it would without, and lines and columns count from after it. */
+static void test_reader_utf8_bom(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    assert_true(lineage_profile_sniff(UTF8_BOM SMALL_PROFILE, strlen(UTF8_BOM SMALL_PROFILE)));
+    lineage_profile *p = parse_ok(s, UTF8_BOM SMALL_PROFILE);
+    char *text = lineage_profile_write_text(p);
+    assert_string_equal(text, SMALL_PROFILE);
+    free(text);
+    lineage_profile_free(p);
+    lineage_session_free(s);
+    char *msg = parse_error(UTF8_BOM "lineage-profile 2\n");
+    assert_string_equal(msg, "t.profile:1:1: error: unsupported profile version (this lineage "
+                             "reads version 1)");
+    free(msg);
+    msg = parse_error(UTF8_BOM);
+    assert_string_equal(msg, "t.profile:1:1: error: empty file: not a lineage profile");
+    free(msg);
+}
+
+/* UTF-16 (Windows PowerShell 5.1's `>`) is sniffed as a profile, so that
+ * the reader can refuse it by name, in one message. */
+static void test_reader_refuses_utf16(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bom, *message;
+    } cases[] = {
+        {"\xFF\xFE", "t.profile:1:1: error: a profile must be UTF-8; this file is UTF-16LE "
+                     "(BOM FF FE)"},
+        {"\xFE\xFF", "t.profile:1:1: error: a profile must be UTF-8; this file is UTF-16BE "
+                     "(BOM FE FF)"},
+        {NULL, "t.profile:1:1: error: a profile must be UTF-8; this file is UTF-16LE (no BOM)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len, n;
+        char *text = utf16(SMALL_PROFILE, cases[i].bom, &len);
+        assert_true(lineage_profile_sniff(text, len));
+        char *msg = parse_error_len(text, len, &n);
+        assert_string_equal(msg, cases[i].message);
+        assert_int_equal(n, 1);
+        free(msg);
+        free(text);
+    }
+    /* A UTF-16 listing is not a profile. */
+    size_t len;
+    char *text = utf16("kd> !process 0 0\n", "\xFF\xFE", &len);
+    assert_false(lineage_profile_sniff(text, len));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +694,9 @@ int main(void)
         cmocka_unit_test(test_merge_refuses_overflow),
         cmocka_unit_test(test_add_dump_refuses_overflow),
         cmocka_unit_test(test_reader_range),
+        cmocka_unit_test(test_reader_dumps_claims),
+        cmocka_unit_test(test_reader_utf8_bom),
+        cmocka_unit_test(test_reader_refuses_utf16),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
