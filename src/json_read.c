@@ -1,4 +1,5 @@
 /* The line-fed JSON tokenizer (see json_read.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +18,17 @@ typedef enum state {
     ST_SKIP            /* after an error, until a line starting with '{' or '[' */
 } state;
 
+/* An open container: its opening character and line, so that input cut
+ * short can say what it left open and where. */
+typedef struct open_container {
+    char ch; /* '{' or '[' */
+    unsigned long line;
+} open_container;
+
 struct json_reader {
     json_handler handler;
     void *ctx;
-    char *stack; /* '{' or '[' per open container */
+    open_container *stack;
     size_t depth, stack_cap;
     state st;
     char *buf; /* decoded string, reused */
@@ -186,8 +194,10 @@ static int push(json_reader *r, char c, unsigned long line, size_t col)
         fail(r, "JSON nested deeper than 65536 levels", line, col);
         return 0;
     }
-    r->stack = xgrow(r->stack, &r->stack_cap, r->depth + 1, 1);
-    r->stack[r->depth++] = c;
+    r->stack = xgrow(r->stack, &r->stack_cap, r->depth + 1, sizeof *r->stack);
+    r->stack[r->depth].ch = c;
+    r->stack[r->depth].line = line;
+    r->depth++;
     return 1;
 }
 
@@ -220,7 +230,7 @@ void json_feed(json_reader *r, const char *s, size_t len, unsigned long line)
             r->st = ST_VALUE;
             continue;
         case ST_COMMA_OR_CLOSE: {
-            char open = r->stack[r->depth - 1];
+            char open = r->stack[r->depth - 1].ch;
             if (c == ',') {
                 i++;
                 r->st = open == '{' ? ST_KEY : ST_VALUE;
@@ -334,13 +344,23 @@ void json_feed(json_reader *r, const char *s, size_t len, unsigned long line)
     }
 }
 
-int json_finish(json_reader *r, unsigned long line)
+/* The innermost open container is named: the cut is inside it, and its
+ * line says how much of the document is affected. */
+int json_finish_at(json_reader *r, unsigned long line, size_t column)
 {
     if (r->st == ST_SKIP)
         return 0;
-    if (r->depth) {
-        fail(r, "input ended inside a JSON value", line, 0);
-        return 0;
-    }
-    return 1;
+    if (!r->depth)
+        return 1;
+    const open_container *o = &r->stack[r->depth - 1];
+    /* Bounded: the longest line number has 20 digits. */
+    char msg[sizeof "the JSON ends before the object opened on line  is closed (file cut short?)" +
+             20];
+    snprintf(msg, sizeof msg, "the JSON ends before the %s opened on line %lu is closed (file cut "
+                              "short?)",
+             o->ch == '{' ? "object" : "list", o->line);
+    fail(r, msg, line, column);
+    return 0;
 }
+
+int json_finish(json_reader *r, unsigned long line) { return json_finish_at(r, line, 0); }

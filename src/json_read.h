@@ -26,7 +26,7 @@ typedef enum json_event {
     JSON_TRUE,
     JSON_FALSE,
     JSON_NULL,
-    JSON_ERROR   /* text: a static message */
+    JSON_ERROR   /* text: the message */
 } json_event;
 
 /* Receives each event. `text` is borrowed until the callback returns;
@@ -46,8 +46,13 @@ void json_feed(json_reader *r, const char *line, size_t len, unsigned long numbe
 /* Number of containers open now (0 between top-level values). */
 size_t json_depth(const json_reader *r);
 
-/* Reports an error when the input ended inside a value. Returns 1 when
- * the input ended cleanly. */
+/* Reports an error at `line`, `column` (1-based, 0 = unknown: the end of
+ * the input, just past its last character) when the input ended inside a
+ * value, naming the innermost container left open and the line it was
+ * opened on. Returns 1 when the input ended cleanly, 0 after an error
+ * (this one or an earlier one). */
+int json_finish_at(json_reader *r, unsigned long line, size_t column);
+/* json_finish_at without a column. */
 int json_finish(json_reader *r, unsigned long line);
 
 #endif

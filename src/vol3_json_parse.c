@@ -19,9 +19,20 @@
  * elements of `__children`; any other nested value is skipped.
  *
  * One top-level list is one dump; the objects of a JSON Lines file form
- * one dump. Text outside values (the banner) is prose. Nesting is bounded
- * by LINEAGE_MAX_JSON_DEPTH in the tokenizer, and the frame stack here
- * grows with it, never by recursion. */
+ * one dump. Text outside values (the banner) is prose. A dump's lines run
+ * from its first event to its last, an error included.
+ *
+ * A dump that a syntax error stopped before its first process takes the
+ * rows that follow, if any. If none do and it is the source's only dump
+ * (prose read with --input-format vol3-json, a document cut before its
+ * first row), it is no dump and its diagnostics stay with the reader, as
+ * for the other formats; after other dumps it is still handed out, so
+ * that its error fails the run. Input that ends inside a value is
+ * reported after its last character, naming what was left open, as the
+ * Sysmon reader does for a file cut short.
+ *
+ * Nesting is bounded by LINEAGE_MAX_JSON_DEPTH in the tokenizer, and the
+ * frame stack here grows with it, never by recursion. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +41,7 @@
 #include "json_read.h"
 #include "model.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "vol3_row.h"
 
 typedef enum ctx_kind {
@@ -54,12 +66,19 @@ struct format_parser {
     json_reader *json;
     const source_line *ln; /* line being fed */
     lineage_dump *cur;
-    lineage_dump *done; /* a finished dump to hand out */
+    /* Finished dumps to hand out, oldest first: one line may end several
+     * top-level lists. */
+    lineage_dump **done;
+    size_t ndone, done_cap, done_next;
     unsigned ndumps;
     frame *frames;
     size_t nframes, frames_cap;
     unsigned long prose;
     int at_end;
+    /* The last line fed that held text while a value was open: where
+     * input cut short is reported. */
+    strbuf last_text;
+    unsigned long last_number;
 };
 
 static void diag(format_parser *p, lineage_severity sev, unsigned long line, size_t col,
@@ -76,8 +95,20 @@ static void finish_current(format_parser *p)
     if (!p->cur)
         return;
     dump_finish(p->cur);
-    p->done = p->cur;
+    p->done = xgrow(p->done, &p->done_cap, p->ndone + 1, sizeof *p->done);
+    p->done[p->ndone++] = p->cur;
     p->cur = NULL;
+}
+
+/* The oldest finished dump, or NULL. */
+static lineage_dump *take_done(format_parser *p)
+{
+    if (p->done_next == p->ndone)
+        return NULL;
+    lineage_dump *d = p->done[p->done_next++];
+    if (p->done_next == p->ndone)
+        p->done_next = p->ndone = 0;
+    return d;
 }
 
 static void ensure_dump(format_parser *p, unsigned long line)
@@ -148,8 +179,6 @@ static void close_container(format_parser *p, unsigned long line, size_t col)
     if (f->kind == CTX_ROW)
         commit(p, f, line, col);
     p->nframes--;
-    if (p->cur)
-        p->cur->last_line = line;
 }
 
 static void scalar(format_parser *p, json_event ev, const char *text, size_t len,
@@ -179,6 +208,18 @@ static void scalar(format_parser *p, json_event ev, const char *text, size_t len
         diag(p, LINEAGE_WARNING, line, col, msg);
 }
 
+static void on_error(format_parser *p, const char *text, unsigned long line, size_t col)
+{
+    diag(p, LINEAGE_ERROR, line, col, text);
+    /* The tokenizer dropped its containers; so do we, keeping the rows
+     * already added. */
+    for (size_t i = p->nframes; i-- > 0;)
+        if (p->frames[i].kind == CTX_ROW && !p->frames[i].committed &&
+            p->frames[i].row.has_pid)
+            commit(p, &p->frames[i], line, col);
+    p->nframes = 0;
+}
+
 static void on_event(void *ctx, json_event ev, const char *text, size_t len, unsigned long line,
                      size_t col)
 {
@@ -200,35 +241,56 @@ static void on_event(void *ctx, json_event ev, const char *text, size_t len, uns
         }
         break;
     case JSON_ERROR:
-        diag(p, LINEAGE_ERROR, line, col, text);
-        /* The tokenizer dropped its containers; so do we, keeping the rows
-         * already added. */
-        for (size_t i = p->nframes; i-- > 0;)
-            if (p->frames[i].kind == CTX_ROW && !p->frames[i].committed &&
-                p->frames[i].row.has_pid)
-                commit(p, &p->frames[i], line, col);
-        p->nframes = 0;
+        on_error(p, text, line, col);
         break;
     default:
         scalar(p, ev, text, len, line, col);
         break;
     }
+    /* A dump runs to its last event, an error included, so that its
+     * range is never empty (first_line is its first event's). */
+    if (p->cur)
+        p->cur->last_line = line;
+}
+
+/* The end of the input: an error there when a value is still open, on
+ * the last line that held text, with the caret just past it. */
+static void finish_input(format_parser *p)
+{
+    source_line end = {p->last_text.data, p->last_text.len, p->last_number};
+    p->ln = p->last_number ? &end : NULL;
+    json_finish_at(p->json, p->last_number, p->last_number ? p->last_text.len + 1 : 0);
+    p->ln = NULL;
+}
+
+/* At the end: the source's only dump, stopped by an error before its
+ * first process, is no dump. What was said about it, and its prose, go
+ * to the reader. */
+static void drop_failed_only_dump(format_parser *p)
+{
+    if (!p->cur || p->cur->nprocs || p->ndumps != 1 ||
+        !lineage_diag_list_count_at_least(p->cur->diags, LINEAGE_ERROR))
+        return;
+    lineage_diag_list_take(p->reader_diags, p->cur->diags);
+    p->prose += p->cur->prose_lines;
+    lineage_dump_free(p->cur);
+    p->cur = NULL;
 }
 
 static lineage_status json_next(format_parser *p, lineage_dump **out)
 {
     *out = NULL;
-    while (!p->at_end && !p->done) {
+    while (!p->at_end && p->done_next == p->ndone) {
         source_line ln;
         int r = source_next_line(p->src, &ln, p->reader_diags);
         if (r <= 0) {
             p->at_end = 1;
             p->ln = NULL;
-            json_finish(p->json, 0);
+            finish_input(p);
+            drop_failed_only_dump(p);
             finish_current(p);
             if (r < 0) {
-                *out = p->done;
-                p->done = NULL;
+                *out = take_done(p);
                 return LINEAGE_E_IO;
             }
             break;
@@ -247,9 +309,13 @@ static lineage_status json_next(format_parser *p, lineage_dump **out)
         p->ln = &ln;
         json_feed(p->json, ln.text, ln.len, ln.number);
         p->ln = NULL;
+        if (len && json_depth(p->json)) {
+            p->last_text.len = 0;
+            strbuf_add(&p->last_text, ln.text, ln.len);
+            p->last_number = ln.number;
+        }
     }
-    *out = p->done;
-    p->done = NULL;
+    *out = take_done(p);
     return LINEAGE_OK;
 }
 
@@ -290,9 +356,12 @@ static void json_close(format_parser *p)
     if (!p)
         return;
     lineage_dump_free(p->cur);
-    lineage_dump_free(p->done);
+    for (size_t i = p->done_next; i < p->ndone; i++)
+        lineage_dump_free(p->done[i]);
+    free(p->done);
     json_reader_free(p->json);
     free(p->frames);
+    strbuf_release(&p->last_text);
     free(p);
 }
 

@@ -279,6 +279,145 @@ static void json_depth_limit(void **state)
     strbuf_release(&sb);
 }
 
+/* Reads `text` as vol3-json, whatever it looks like: all its dumps (up to
+ * `max` kept, the rest freed) and, in *reader_diags, what belonged to no
+ * dump (the caller frees the list). */
+static size_t read_json(lineage_session *s, const char *text, lineage_dump **dumps, size_t max,
+                        lineage_diag_list **reader_diags)
+{
+    lineage_reader *r = NULL;
+    assert_int_equal(lineage_reader_open_memory(s, "ps.json", text, strlen(text), "vol3-json", &r),
+                     LINEAGE_OK);
+    size_t n = 0;
+    lineage_dump *d;
+    while (lineage_reader_next(r, &d) == LINEAGE_OK && d) {
+        if (n < max)
+            dumps[n] = d;
+        else
+            lineage_dump_free(d);
+        n++;
+    }
+    *reader_diags = lineage_diag_list_new();
+    lineage_reader_take_diags(r, *reader_diags);
+    lineage_reader_free(r);
+    return n;
+}
+
+/* The one record of `dl` is this error, at line:col, with this excerpt. */
+static void assert_only_error(const lineage_diag_list *dl, unsigned long line, unsigned col,
+                              const char *message, const char *source_line)
+{
+    assert_int_equal(lineage_diag_list_count(dl), 1);
+    const lineage_diag *x = lineage_diag_list_get(dl, 0);
+    assert_int_equal(lineage_diag_get_severity(x), LINEAGE_ERROR);
+    assert_int_equal(lineage_diag_get_line(x), line);
+    assert_int_equal(lineage_diag_get_column(x), col);
+    assert_string_equal(lineage_diag_get_message(x), message);
+    assert_string_equal(lineage_diag_get_source_line(x), source_line);
+}
+
+/* Input that ends inside a value is reported at its end (the last line
+ * that held text, the column after it), naming the innermost container
+ * left open and its line; the rows before the cut are kept and the dump
+ * runs to that line. */
+static void json_cut_short(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = NULL;
+    lineage_diag_list *rd = NULL;
+    static const char cut_line[] =
+        "[{\"PID\": 4, \"PPID\": 0, \"ImageFileName\": \"System\", \"__children\": [";
+    assert_int_equal(read_json(s, cut_line, &d, 1, &rd), 1);
+    assert_int_equal(lineage_diag_list_count(rd), 0);
+    assert_only_error(lineage_dump_get_diags(d), 1, 66,
+                      "the JSON ends before the list opened on line 1 is closed (file cut short?)",
+                      cut_line);
+    assert_int_equal(lineage_dump_process_count(d), 1);
+    assert_int_equal(lineage_dump_get_first_line(d), 1);
+    assert_int_equal(lineage_dump_get_last_line(d), 1);
+    lineage_dump_free(d);
+    lineage_diag_list_free(rd);
+
+    /* Blank lines after the cut are not its end. */
+    assert_int_equal(read_json(s,
+                               "[\n"
+                               "  {\"PID\": 4, \"PPID\": 0, \"__children\": []},\n"
+                               "  {\"ImageFileName\": \"smss.exe\",\n"
+                               "   \"PID\": 388, \"PPID\": 4, \n"
+                               "\n"
+                               "  \n",
+                               &d, 1, &rd),
+                     1);
+    assert_only_error(lineage_dump_get_diags(d), 4, 27,
+                      "the JSON ends before the object opened on line 3 is closed (file cut "
+                      "short?)",
+                      "   \"PID\": 388, \"PPID\": 4, ");
+    assert_int_equal(lineage_dump_process_count(d), 2);
+    assert_int_equal(lineage_dump_get_first_line(d), 1);
+    assert_int_equal(lineage_dump_get_last_line(d), 4);
+    lineage_dump_free(d);
+    lineage_diag_list_free(rd);
+    lineage_session_free(s);
+}
+
+/* A document stopped by an error before its first process is no dump
+ * when nothing else is in the source: the error stays with the reader (so
+ * the CLI says "no dump found"). After another dump it is a dump of its
+ * own, whose lines are its own. */
+static void json_error_before_first_row(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *dumps[3] = {0};
+    lineage_diag_list *rd = NULL;
+    assert_int_equal(read_json(s, "Some prose.\n[---]\nMore prose.\n", dumps, 3, &rd), 0);
+    assert_only_error(rd, 2, 2, "expected a JSON value", "[---]");
+    lineage_diag_list_free(rd);
+
+    assert_int_equal(read_json(s, "[\n  {\n    \"Cmd\": null,\n", dumps, 3, &rd), 0);
+    assert_only_error(rd, 3, 17,
+                      "the JSON ends before the object opened on line 2 is closed (file cut "
+                      "short?)",
+                      "    \"Cmd\": null,");
+    lineage_diag_list_free(rd);
+
+    assert_int_equal(read_json(s, "[{\"PID\": 4, \"PPID\": 0, \"__children\": []}]\n[---]\n", dumps,
+                               3, &rd),
+                     2);
+    assert_int_equal(lineage_diag_list_count(rd), 0);
+    assert_int_equal(lineage_dump_process_count(dumps[1]), 0);
+    assert_only_error(lineage_dump_get_diags(dumps[1]), 2, 2, "expected a JSON value", "[---]");
+    assert_int_equal(lineage_dump_get_first_line(dumps[1]), 2);
+    assert_int_equal(lineage_dump_get_last_line(dumps[1]), 2);
+    lineage_dump_free(dumps[0]);
+    lineage_dump_free(dumps[1]);
+    lineage_diag_list_free(rd);
+    lineage_session_free(s);
+}
+
+/* Several top-level lists on one line are as many dumps, in order. */
+static void json_lists_on_one_line(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *dumps[3] = {0};
+    lineage_diag_list *rd = NULL;
+    assert_int_equal(read_json(s,
+                               "[{\"PID\": 4, \"PPID\": 0, \"__children\": []}] "
+                               "[{\"PID\": 5, \"PPID\": 0, \"__children\": []}] "
+                               "[{\"PID\": 6, \"PPID\": 0, \"__children\": []}]\n",
+                               dumps, 3, &rd),
+                     3);
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(lineage_dump_get_index(dumps[i]), i + 1);
+        assert_non_null(find_pid(dumps[i], 4 + i));
+        lineage_dump_free(dumps[i]);
+    }
+    lineage_diag_list_free(rd);
+    lineage_session_free(s);
+}
+
 /* What PowerShell's `>` writes: UTF-16LE with a BOM, CRLF. */
 static void utf16le_bom(void **state)
 {
@@ -379,6 +518,9 @@ int main(void)
         cmocka_unit_test(jsonl_records_and_recovery),
         cmocka_unit_test(json_bad_cells),
         cmocka_unit_test(json_depth_limit),
+        cmocka_unit_test(json_cut_short),
+        cmocka_unit_test(json_error_before_first_row),
+        cmocka_unit_test(json_lists_on_one_line),
         cmocka_unit_test(utf16le_bom),
         cmocka_unit_test(invalid_utf8_name),
         cmocka_unit_test(same_system),
