@@ -57,6 +57,26 @@ static const char *copy(lineage_dump *d, const char *s)
     return s ? arena_strndup(d->mem, s, strlen(s)) : NULL;
 }
 
+/* A scan of another image would make every process of it "hidden", the
+ * mark of a rootkit: say so where the two cannot be of one image. `matched`
+ * counts the scan's processes found among the list's `listed_before`. */
+static void warn_if_other_image(lineage_dump *list, size_t listed_before, const lineage_dump *scan,
+                                size_t matched)
+{
+    if (list->build && scan->build && list->build != scan->build)
+        lineage_diag_add(list->diags, LINEAGE_WARNING, scan->source, scan->first_line, 0, NULL, 0,
+                         "the scan is of Windows build %u and the list of build %u: not the "
+                         "same image? Its processes are merged as asked",
+                         scan->build, list->build);
+    /* A scan of the same image finds every listed process, the object
+     * being in memory whether linked or not; a cut scan finds fewer. */
+    if (matched * 2 < listed_before)
+        lineage_diag_add(list->diags, LINEAGE_WARNING, scan->source, scan->first_line, 0, NULL, 0,
+                         "only %zu of the list's %zu processes %s in the scan: not the same "
+                         "image, or the scan cut short? Its processes are merged as asked",
+                         matched, listed_before, matched == 1 ? "is" : "are");
+}
+
 lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *scan)
 {
     if (!list || !scan || list->session != scan->session || list == scan)
@@ -66,11 +86,13 @@ lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *s
     lineage_process **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
     memcpy(sorted, list->procs, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, by_pid);
-    size_t added = 0;
+    size_t added = 0, matched = 0;
     for (size_t i = 0; i < scan->nprocs; i++) {
         const lineage_process *s = scan->procs[i];
-        if (listed(sorted, n, s))
+        if (listed(sorted, n, s)) {
+            matched++;
             continue;
+        }
         lineage_process *p = dump_add_process(list, s->line);
         if (!p) {
             lineage_diag_add(list->diags, LINEAGE_ERROR, scan->source, s->line, 0, NULL, 0,
@@ -107,6 +129,7 @@ lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *s
         }
     }
     free(sorted);
+    warn_if_other_image(list, n, scan, matched);
     if (added)
         tree_rebuild(list);
     return st;

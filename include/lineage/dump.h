@@ -118,7 +118,10 @@ LINEAGE_API const lineage_process *lineage_dump_process(const lineage_dump *dump
  * (case-insensitive). An added process keeps its scan facts (source line
  * numbers are the scan's) and is marked exited when it has an exit time or
  * no threads, else hidden (lineage_process_is_hidden), with a note in the
- * list's diagnostics. `scan` is only read and may be freed afterwards;
+ * list's diagnostics. A warning there says when the two cannot be of one
+ * image: both builds known and different, or fewer than half of the
+ * list's processes in the scan (a scan of the same image finds every
+ * listed one). `scan` is only read and may be freed afterwards;
  * both dumps must come from readers of the same session.
  * Returns LINEAGE_OK, LINEAGE_E_ARG for a NULL dump or dumps of different
  * sessions, or LINEAGE_E_LIMIT when `list` would exceed
