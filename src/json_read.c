@@ -346,7 +346,7 @@ void json_feed(json_reader *r, const char *s, size_t len, unsigned long line)
 
 /* The innermost open container is named: the cut is inside it, and its
  * line says how much of the document is affected. */
-int json_finish_at(json_reader *r, unsigned long line, size_t column)
+int json_finish(json_reader *r, unsigned long line, size_t column)
 {
     if (r->st == ST_SKIP)
         return 0;
@@ -362,5 +362,3 @@ int json_finish_at(json_reader *r, unsigned long line, size_t column)
     fail(r, msg, line, column);
     return 0;
 }
-
-int json_finish(json_reader *r, unsigned long line) { return json_finish_at(r, line, 0); }

@@ -51,8 +51,6 @@ size_t json_depth(const json_reader *r);
  * value, naming the innermost container left open and the line it was
  * opened on. Returns 1 when the input ended cleanly, 0 after an error
  * (this one or an earlier one). */
-int json_finish_at(json_reader *r, unsigned long line, size_t column);
-/* json_finish_at without a column. */
-int json_finish(json_reader *r, unsigned long line);
+int json_finish(json_reader *r, unsigned long line, size_t column);
 
 #endif

@@ -259,7 +259,7 @@ static void finish_input(format_parser *p)
 {
     source_line end = {p->last_text.data, p->last_text.len, p->last_number};
     p->ln = p->last_number ? &end : NULL;
-    json_finish_at(p->json, p->last_number, p->last_number ? p->last_text.len + 1 : 0);
+    json_finish(p->json, p->last_number, p->last_number ? p->last_text.len + 1 : 0);
     p->ln = NULL;
 }
 

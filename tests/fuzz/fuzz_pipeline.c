@@ -114,7 +114,7 @@ static void check_json(char *text, size_t len, const char *what)
         json_feed(r, p, (size_t)(stop - p), ++number);
         p = nl ? nl + 1 : end;
     }
-    if (!json_finish(r, number) || c.errors) {
+    if (!json_finish(r, number, 0) || c.errors) {
         fprintf(stderr, "fuzz: %s:\n%s\n", what, text);
         abort();
     }

@@ -217,7 +217,7 @@ static char *flatten(const char *json)
         json_feed(r, p, len, ++n);
         p += len + (nl != NULL);
     }
-    assert_int_equal(json_finish(r, n), 1);
+    assert_int_equal(json_finish(r, n, 0), 1);
     json_reader_free(r);
     assert_int_equal(f.errors, 0);
     assert_int_equal(f.depth, 0);
