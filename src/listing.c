@@ -1,6 +1,8 @@
 /* The state every line-oriented parser shares (see listing.h). */
 #include "listing.h"
 
+#include <string.h>
+
 void listing_init(listing *l, lineage_session *session, source *src, lineage_diag_list *diags)
 {
     *l = (listing){0};
@@ -22,9 +24,17 @@ void listing_warn(listing *l, const source_line *ln, size_t col, const char *msg
                      ln->text, ln->len, "%s", msg);
 }
 
+/* kd's .dumpdebug listing and WinDbg's `!process 0 0` walk the kernel's
+ * list of active processes, which a new process joins at its end. */
+static int lists_in_creation_order(const char *format)
+{
+    return strcmp(format, "kd") == 0 || strcmp(format, "windbg") == 0;
+}
+
 lineage_dump *listing_open_dump(listing *l, unsigned long line, const char *format, int pid_base)
 {
     l->cur = dump_new(l->session, source_name(l->src), ++l->ndumps, format, pid_base);
+    l->cur->creation_order = lists_in_creation_order(format);
     l->cur->first_line = l->cur->last_line = line;
     l->prose += l->pending_prose;
     l->pending_prose = 0;

@@ -64,6 +64,9 @@ struct lineage_dump {
     unsigned long last_line;
     const char *format;
     int pid_base;
+    /* Processes are listed in the order they were created, so one listed
+     * after a child is younger than it (tree_build.c). */
+    int creation_order;
 
     int bits;
     lineage_dump_kind kind;

@@ -130,7 +130,11 @@ lineage_status lineage_dump_merge_scan(lineage_dump *list, const lineage_dump *s
     }
     free(sorted);
     warn_if_other_image(list, n, scan, matched);
-    if (added)
+    if (added) {
+        /* The scan's processes join at the end of the listing whenever
+         * they were created. */
+        list->creation_order = 0;
         tree_rebuild(list);
+    }
     return st;
 }

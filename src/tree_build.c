@@ -123,8 +123,8 @@ static void radix_sort(build *b, const uint64_t **keys, const uint32_t **order, 
     *order = so;
 }
 
-/* Sorts the PIDs unless the listing is in PID order already (kd prints
- * it so) and builds the buckets: keys[bucket[x] .. bucket[x + 1]) are the
+/* Sorts the PIDs unless the listing is in PID order already (a
+ * generated listing often is) and builds the buckets: keys[bucket[x] .. bucket[x + 1]) are the
  * keys k with (k - keys[0]) >> shift == x. The shift drops the low bits
  * in which all PIDs agree (Windows PIDs are multiples of 4) and as many
  * more as keep the table within a power of two above the process count:
@@ -312,6 +312,16 @@ static uint32_t pick_parent(const build *b, uint32_t c, uint32_t at, uint32_t fi
     return b->live_at[at] != NONE ? b->live_at[at] : first;
 }
 
+/* Whether the listing's order rules out this parent: in a listing in
+ * creation order (kd, WinDbg) a process listed after the child was
+ * created after it, so it is a later holder of a reused PID. Where both
+ * create times are known, pick_parent has decided by them. */
+static int listed_too_late(const build *b, uint32_t child, uint32_t parent)
+{
+    return b->d->creation_order && parent > child &&
+           (b->ctime[child] == LINEAGE_UNKNOWN || b->ctime[parent] == LINEAGE_UNKNOWN);
+}
+
 /* Appends child to parent's children (node numbers). */
 static void append(build *b, uint32_t parent, uint32_t child)
 {
@@ -376,12 +386,18 @@ static void choose_parents(build *b)
             uint32_t first = at_position(b, at);
             up = b->dups || b->ctime[i] != LINEAGE_UNKNOWN ? pick_parent(b, i, at, first, &rejected)
                                                            : first;
-            if (rejected) {
+            int too_late = !rejected && listed_too_late(b, i, up);
+            if (rejected || too_late) {
+                up = NONE;
                 link = LINEAGE_LINK_REJECTED;
                 depth = 2;
                 lineage_diag_add(d->diags, LINEAGE_NOTE, d->source, d->procs[i]->line, 0, NULL, 0,
-                                 "parent link of %s to PID %s rejected: every listed process "
-                                 "with that PID was created after it (PID reuse)",
+                                 too_late ? "parent link of %s to PID %s rejected: every process "
+                                            "with that PID is listed after it, so was created "
+                                            "after it (PID reuse)"
+                                          : "parent link of %s to PID %s rejected: every listed "
+                                            "process with that PID was created after it (PID "
+                                            "reuse)",
                                  fmt_pid(d, pid, s1), fmt_pid(d, ppid, s2));
             } else {
                 link = LINEAGE_LINK_PARENT;

@@ -13,7 +13,10 @@
  *    created before the child where create times are known, else the last
  *    live one listed before the child, else the first listed;
  *  - a listed parent created after its child is rejected (PID reuse): the
- *    child is treated as an orphan and a diagnostic says so;
+ *    child is treated as an orphan and a diagnostic says so. Without
+ *    create times, in a listing in creation order (kd, WinDbg `!process
+ *    0 0`; not after a scan is merged) a parent listed after the child
+ *    is taken as created after it;
  *  - a process whose PPID is not listed is an orphan: all orphans sharing
  *    one absent PPID hang under one ABSENT node for that PPID;
  *  - a self-parent (PID == PPID) hangs under the root, with a diagnostic;

@@ -239,7 +239,7 @@ static void test_tampered_copy(void **state)
                         "?/winlogon.exe/userinit.exe/explorer.exe/svchost.exe");
     assert_int_equal(lineage_difference_get_kind(c), LINEAGE_DIFF_REPARENTED);
     assert_int_equal(lineage_difference_get_level(c), LINEAGE_LEVEL_HIGH);
-    assert_int_equal(lineage_process_get_line(lineage_difference_get_process(c)), 52);
+    assert_int_equal(lineage_process_get_line(lineage_difference_get_process(c)), 54);
     lineage_diff_free(x);
     lineage_profile_free(p);
     lineage_dump_free(b);

@@ -254,14 +254,15 @@ static void test_kd_canonical_and_near_misses(void **state)
     lineage_session_free(s);
 }
 
-/* PIDs in no order, above 2^32, and repeated: parents still link to the
- * right process and orphans share one absent parent per PPID. */
+/* PIDs in no order and above 2^32 (each parent listed before its
+ * children, as kd lists them): parents still link to the right process
+ * and orphans share one absent parent per PPID. */
 static void test_tree_unsorted_pids(void **state)
 {
     (void)state;
     lineage_session *s = lineage_session_new();
     lineage_dump *d =
-        read_one(s, LINE(0x123456789ab, 0x10, "a.exe") LINE(0x0, 0x123456789ab, "root.exe")
+        read_one(s, LINE(0x0, 0x123456789ab, "root.exe") LINE(0x123456789ab, 0x10, "a.exe")
                         LINE(0x10, 0x8, "b.exe") LINE(0x77, 0x30, "o1.exe")
                             LINE(0x123456789ab, 0x20, "c.exe") LINE(0x66, 0x40, "o2.exe")
                                 LINE(0x77, 0x50, "o3.exe") LINE(0x8, 0xffffffff00000001, "d.exe")

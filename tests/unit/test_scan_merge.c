@@ -124,6 +124,30 @@ static void no_repeated_diags(void **state)
     lineage_session_free(s);
 }
 
+/* A kd list is in creation order, but the processes a scan adds join it
+ * at the end whenever they were created: a hidden process is still the
+ * parent of the list's processes that name it. */
+#define KD(pp, c, name) "Parent+: " #pp "--->\tChild: " #c "\tActiveThreads->0001\t" name "\n"
+static void hidden_parent_of_kd_list(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *list = read_one(s, KD(0x0, 0x4, "System") KD(0x500, 0x600, "child.exe"));
+    lineage_dump *scan = read_one(s, KD(0x0, 0x4, "System") KD(0x4, 0x500, "evil.exe")
+                                         KD(0x500, 0x600, "child.exe"));
+    assert_int_equal(lineage_process_get_link(find_pid(list, 0x600)), LINEAGE_LINK_ORPHAN);
+    assert_int_equal(lineage_dump_merge_scan(list, scan), LINEAGE_OK);
+    assert_true(lineage_dump_check_tree(list));
+    const lineage_process *evil = find_pid(list, 0x500), *child = find_pid(list, 0x600);
+    assert_true(lineage_process_is_hidden(evil));
+    assert_int_equal(lineage_process_get_link(child), LINEAGE_LINK_PARENT);
+    assert_ptr_equal(lineage_process_get_parent(child), evil);
+    assert_int_equal(diags_matching(lineage_dump_get_diags(list), "rejected"), 0);
+    lineage_dump_free(scan);
+    lineage_dump_free(list);
+    lineage_session_free(s);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -148,6 +172,7 @@ int main(void)
         cmocka_unit_test(pair_from_files),
         cmocka_unit_test(matching),
         cmocka_unit_test(no_repeated_diags),
+        cmocka_unit_test(hidden_parent_of_kd_list),
         cmocka_unit_test(bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

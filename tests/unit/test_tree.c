@@ -110,31 +110,6 @@ static void test_iterator_events(void **state)
     lineage_session_free(s);
 }
 
-static void test_self_parent_and_cycle(void **state)
-{
-    (void)state;
-    lineage_session *s = lineage_session_new();
-    lineage_dump *d = read_one(s, LINE(0x10, 0x10, "self.exe") LINE(0x30, 0x20, "a.exe")
-                                      LINE(0x40, 0x30, "b.exe") LINE(0x20, 0x40, "c.exe")
-                                          LINE(0x40, 0x50, "d.exe"));
-    assert_int_equal(lineage_process_get_link(find_pid(d, 0x10)), LINEAGE_LINK_SELF);
-    /* The cycle a->b->c->a is cut at the member listed first (a). */
-    assert_int_equal(lineage_process_get_link(find_pid(d, 0x20)), LINEAGE_LINK_CYCLE);
-    assert_int_equal(lineage_process_get_link(find_pid(d, 0x30)), LINEAGE_LINK_PARENT);
-    const lineage_diag_list *g = lineage_dump_get_diags(d);
-    assert_int_equal(diags_matching(g, "process 0x10 is its own parent"), 1);
-    assert_int_equal(diags_matching(g, "cycle of 3 processes; cut above 0x20"), 1);
-    char *t = lineage_render_tree_text(d, LINEAGE_RENDER_ASCII);
-    assert_string_equal(t, "self.exe (0x10) 1 thread [own parent]\n"
-                           "a.exe (0x20) 1 thread [cycle cut, parent 0x30]\n"
-                           "`-- c.exe (0x40) 1 thread\n"
-                           "    |-- b.exe (0x30) 1 thread\n"
-                           "    `-- d.exe (0x50) 1 thread\n");
-    free(t);
-    lineage_dump_free(d);
-    lineage_session_free(s);
-}
-
 /* Builds a dump directly, for fields the kd format cannot express. */
 static lineage_process *add(lineage_dump *d, lineage_session *s, uint64_t pid, uint64_t ppid,
                             const char *name, uint64_t created, int alive)
@@ -146,6 +121,90 @@ static lineage_process *add(lineage_dump *d, lineage_session *s, uint64_t pid, u
     p->create_time = created;
     p->alive = alive;
     return p;
+}
+
+static void test_self_parent_and_cycle(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    /* A format whose order says nothing about age: in kd's, a link to a
+     * process listed later is refused before it can close a cycle
+     * (test_creation_order). */
+    lineage_dump *d = dump_new(s, "t", 1, "test", 16);
+    add(d, s, 0x10, 0x10, "self.exe", LINEAGE_UNKNOWN, 1);
+    add(d, s, 0x20, 0x30, "a.exe", LINEAGE_UNKNOWN, 1);
+    add(d, s, 0x30, 0x40, "b.exe", LINEAGE_UNKNOWN, 1);
+    add(d, s, 0x40, 0x20, "c.exe", LINEAGE_UNKNOWN, 1);
+    add(d, s, 0x50, 0x40, "d.exe", LINEAGE_UNKNOWN, 1);
+    dump_finish(d);
+    assert_true(lineage_dump_check_tree(d));
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x10)), LINEAGE_LINK_SELF);
+    /* The cycle a->b->c->a is cut at the member listed first (a). */
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x20)), LINEAGE_LINK_CYCLE);
+    assert_int_equal(lineage_process_get_link(find_pid(d, 0x30)), LINEAGE_LINK_PARENT);
+    const lineage_diag_list *g = lineage_dump_get_diags(d);
+    assert_int_equal(diags_matching(g, "process 0x10 is its own parent"), 1);
+    assert_int_equal(diags_matching(g, "cycle of 3 processes; cut above 0x20"), 1);
+    char *t = lineage_render_tree_text(d, LINEAGE_RENDER_ASCII);
+    assert_string_equal(t, "self.exe (0x10) [own parent]\n"
+                           "a.exe (0x20) [cycle cut, parent 0x30]\n"
+                           "`-- c.exe (0x40)\n"
+                           "    |-- b.exe (0x30)\n"
+                           "    `-- d.exe (0x50)\n");
+    free(t);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* kd lists processes in the order they were created, so a process listed
+ * after a child cannot be its parent: it holds the parent's PID again
+ * (PID reuse). Such a link is refused and the child hangs under the
+ * absent parent, as if the PID were not listed; the same links in a cycle
+ * are refused before they close it. */
+static void test_creation_order(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    const char *text = LINE(0x0, 0x4, "System") LINE(0x4, 0x144, "smss.exe")
+        LINE(0x1f0, 0x1f8, "csrss.exe") LINE(0x1f0, 0x24c, "wininit.exe")
+            LINE(0x24c, 0x2b4, "services.exe") LINE(0x4e0, 0x1f0, "notepad.exe");
+    lineage_dump *d = read_one(s, text);
+    assert_true(lineage_dump_check_tree(d));
+    const lineage_process *csrss = find_pid(d, 0x1f8), *wininit = find_pid(d, 0x24c);
+    assert_int_equal(lineage_process_get_link(csrss), LINEAGE_LINK_REJECTED);
+    assert_null(lineage_process_get_parent(csrss));
+    assert_int_equal(lineage_process_get_link(wininit), LINEAGE_LINK_REJECTED);
+    assert_ptr_equal(lineage_process_get_parent(find_pid(d, 0x2b4)), wininit);
+    const lineage_node *absent = lineage_node_get_parent(lineage_process_get_node(csrss));
+    assert_int_equal(lineage_node_get_kind(absent), LINEAGE_NODE_ABSENT);
+    assert_int_equal(lineage_node_get_absent_pid(absent), 0x1f0);
+    assert_ptr_equal(lineage_node_get_parent(lineage_process_get_node(wininit)), absent);
+    const lineage_diag_list *g = lineage_dump_get_diags(d);
+    assert_int_equal(diags_matching(g, "parent link of 0x1f8 to PID 0x1f0 rejected: every process "
+                                       "with that PID is listed after it, so was created after it "
+                                       "(PID reuse)"),
+                     1);
+    assert_int_equal(diags_matching(g, "rejected"), 2);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    char *t = tree_of(text);
+    assert_string_equal(t, "System (0x4) 1 thread\n"
+                           "`-- smss.exe (0x144) 1 thread\n"
+                           "[absent parent 0x1f0]\n"
+                           "|-- csrss.exe (0x1f8) 1 thread [listed parent is younger]\n"
+                           "`-- wininit.exe (0x24c) 1 thread [listed parent is younger]\n"
+                           "    `-- services.exe (0x2b4) 1 thread\n"
+                           "[absent parent 0x4e0]\n"
+                           "`-- notepad.exe (0x1f0) 1 thread\n");
+    free(t);
+    /* a -> b -> c -> a: a's and b's parents are listed after them. */
+    t = tree_of(LINE(0x30, 0x20, "a.exe") LINE(0x40, 0x30, "b.exe") LINE(0x20, 0x40, "c.exe"));
+    assert_string_equal(t, "[absent parent 0x30]\n"
+                           "`-- a.exe (0x20) 1 thread [listed parent is younger]\n"
+                           "    `-- c.exe (0x40) 1 thread\n"
+                           "[absent parent 0x40]\n"
+                           "`-- b.exe (0x30) 1 thread [listed parent is younger]\n");
+    free(t);
 }
 
 static void test_pid_reuse_by_time(void **state)
@@ -299,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_idle_is_a_top),
         cmocka_unit_test(test_iterator_events),
         cmocka_unit_test(test_self_parent_and_cycle),
+        cmocka_unit_test(test_creation_order),
         cmocka_unit_test(test_pid_reuse_by_time),
         cmocka_unit_test(test_pid_reuse_ties),
         cmocka_unit_test(test_pid_reuse_without_time),
