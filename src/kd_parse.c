@@ -497,6 +497,32 @@ static void take_process_run(format_parser *p)
     source_take_lines(p->ls.src, used, taken);
 }
 
+/* Where "Parent+:" or "Parent-:" starts in a line that has "Child:" after
+ * it; len when it has none. Such a line is a process line, perhaps with
+ * something in front of it, and must never pass for prose. */
+static size_t process_mark(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 8 <= len; i++) {
+        const char *hit = memchr(s + i, 'P', len - i - 7);
+        if (!hit)
+            break;
+        i = (size_t)(hit - s);
+        if (memcmp(hit, "Parent", 6) == 0 && (hit[6] == '+' || hit[6] == '-') && hit[7] == ':')
+            return scan_contains(hit + 8, len - i - 8, "Child:") ? i : len;
+    }
+    return len;
+}
+
+/* A process line that kd did not print at the start of its line. */
+static void misplaced_process(format_parser *p, const source_line *ln, size_t col)
+{
+    if (!p->ls.cur)
+        open_dump(p, ln->number);
+    touch(p, ln->number);
+    warn(p, ln, col, "expected a process line to start with 'Parent+:' or 'Parent-:' (after "
+                     "an optional 'kd>' prompt), but other text comes before it" SKIPPED);
+}
+
 /* Handles one line; returns a finished dump when the line started a new
  * one (the line itself then belongs to the new dump). */
 static lineage_dump *handle_line(format_parser *p, const source_line *ln)
@@ -508,6 +534,14 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (len >= 6 && memcmp(s, "Parent", 6) == 0) {
         p->sec = SEC_NONE;
         add_process(p, ln, (size_t)(s - ln->text) + 6);
+        take_process_run(p);
+        return NULL;
+    }
+    /* "0: kd> Parent+: ...": a process line after a debugger prompt. */
+    size_t prompt = scan_kd_prompt(s, len);
+    if (prompt && len - prompt >= 6 && memcmp(s + prompt, "Parent", 6) == 0) {
+        p->sec = SEC_NONE;
+        add_process(p, ln, (size_t)(s - ln->text) + prompt + 6);
         take_process_run(p);
         return NULL;
     }
@@ -546,6 +580,8 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
             p->bits_hint = bits_line(s, len);
             p->ls.pending_prose++;
         }
+    } else if ((i = process_mark(s, len)) < len) {
+        misplaced_process(p, ln, (size_t)(s - ln->text) + i);
     } else {
         p->ls.pending_prose++;
     }
@@ -609,6 +645,12 @@ static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
         note_process_line(st);
         return 0;
     }
+    /* after a prompt, or with other text before it (handle_line opens a
+     * dump for both, as for a process line) */
+    if (process_mark(t, n) < n || (scan_kd_prompt(t, n) && scan_contains(t, n, "Parent"))) {
+        note_process_line(st);
+        return 0;
+    }
     if (is_dumpdebug(t, n)) {
         if (st->scan.armed && !st->scan.dirty)
             return 1;
@@ -666,7 +708,7 @@ static int kd_sniff(const char *head, size_t len)
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
         const char *t = s;
         scan_trim(&t, &n);
-        size_t i = 0;
+        size_t i = scan_kd_prompt(t, n);
         if (scan_literal(t, n, &i, "Parent") && i < n && (t[i] == '+' || t[i] == '-') &&
             scan_contains(t, n, "Child") && scan_contains(t, n, "ActiveThreads"))
             score = 100;

@@ -4,7 +4,8 @@
  *
  *   --- explorer.exe     3712   3680       alice            2024-03-05 08:02:01 UTC  ***
  *
- * The dashes are the depth plus one; then the 15-character name, the PID
+ * The dashes are the depth plus one (from depth 11 on, "----------+":
+ * MemProcFS's indents stop there); then the 15-character name, the PID
  * and parent PID, six flag characters (`32` WoW64, `E` not in the EPROCESS
  * list, `T` terminated, `U` a user account, `*` image outside the Windows
  * directories), the user, and the create and exit times ("YYYY-MM-DD
@@ -12,10 +13,14 @@
  * the right, so a user name with blanks stays whole. `T` or an exit time
  * means the process is not alive.
  *
+ * An `E` on a process that has not exited marks it hidden.
+ *
  * process.csv is RFC 4180 CSV with a header naming its columns (PID, PPID,
- * ShortName, User, CreateTime, ExitTime, EPROCESS, UserPath, KernelPath,
- * CommandLine, and IntegrityLevel when the version writes it, ...);
- * columns are found by name, so their order does not matter. Each file is one dump. */
+ * State, ShortName, User, CreateTime, ExitTime, EPROCESS, UserPath,
+ * KernelPath, CommandLine, and IntegrityLevel when the version writes it,
+ * ...); columns are found by name, so their order does not matter. A
+ * State other than 0 means the process has exited. ShortName is kept as
+ * written, blanks included. Each file is one dump. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +46,13 @@ typedef enum csv_col {
     CC_KERNELPATH,
     CC_CMDLINE,
     CC_INTEGRITY,
+    CC_STATE,
     CC_COUNT
 } csv_col;
 
 static const char *const csv_col_names[CC_COUNT] = {
     "PID", "PPID", "ShortName", "User", "CreateTime", "ExitTime", "EPROCESS", "UserPath",
-    "KernelPath", "CommandLine", "IntegrityLevel"};
+    "KernelPath", "CommandLine", "IntegrityLevel", "State"};
 
 #define MAX_CSV_FIELDS 64
 
@@ -143,7 +149,12 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
 {
     const char *s = ln->text;
     size_t len = ln->len;
+    size_t dashes = i;
     while (i < len && s[i] == '-')
+        i++;
+    /* MemProcFS's indents stop at depth 11, drawn "----------+" (ten
+     * dashes and a plus) for every depth from there on. */
+    if (i - dashes == 10 && i < len && s[i] == '+')
         i++;
     scan_skip_space(s, len, &i);
     size_t name_at = i;
@@ -180,11 +191,13 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     }
     /* Six flag characters after one blank. */
     size_t flags = i + 1, flags_end = flags + 6 < len ? flags + 6 : len;
-    int terminated = 0;
+    int terminated = 0, unlinked = 0;
     for (size_t f = flags; f < flags_end; f++) {
         if (s[f] == 'T')
             terminated = 1;
-        else if (!strchr("32EU* ", s[f])) {
+        else if (s[f] == 'E')
+            unlinked = 1;
+        else if (!strchr("32U* ", s[f])) {
             warn(p, ln, f, "expected process flags from '32', 'E', 'T', 'U' and '*'; the rest of the flags ignored");
             break;
         }
@@ -210,6 +223,20 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     proc->alive = !terminated && exit_time == LINEAGE_UNKNOWN;
     if (rlen)
         proc->user = arena_strndup(p->ls.cur->mem, user, rlen);
+    /* `E`: MemProcFS found the EPROCESS but not in the kernel's active
+     * process list. A process that exited leaves the list normally; one
+     * that still runs was unlinked from it (DKOM), as --scan's hidden. */
+    if (unlinked && proc->alive) {
+        proc->hidden = 1;
+        size_t e = flags;
+        while (s[e] != 'E')
+            e++;
+        lineage_diag_add(p->ls.cur->diags, LINEAGE_NOTE, source_name(p->ls.src), ln->number,
+                         (unsigned)e + 1, ln->text, ln->len,
+                         "process %llu (%s) is flagged 'E' (not in the EPROCESS list) and has "
+                         "not exited: hidden (possibly unlinked from the list)",
+                         (unsigned long long)pid, lineage_name_text(proc->name));
+    }
 }
 
 /* ---- process.csv ------------------------------------------------------- */
@@ -327,7 +354,11 @@ static void csv_row(format_parser *p, const source_line *ln)
         return;
     proc->create_time = csv_time(p, ln, CC_CREATE, n);
     proc->exit_time = csv_time(p, ln, CC_EXIT, n);
-    proc->alive = proc->exit_time == LINEAGE_UNKNOWN;
+    /* State is the process's state word, 0 while it runs (proc.txt's `T`
+     * flag is State != 0): an exited process may have no exit time. */
+    uint64_t state = 0;
+    int has_state = p->col_at[CC_STATE] >= 0 && csv_number(p, ln, CC_STATE, n, 0, &state) == 1;
+    proc->alive = proc->exit_time == LINEAGE_UNKNOWN && !(has_state && state != 0);
     if (p->col_at[CC_EPROCESS] >= 0 && csv_number(p, ln, CC_EPROCESS, n, 1, &eprocess) == 1)
         proc->eprocess = eprocess;
     proc->user = csv_value(p, CC_USER, n);

@@ -79,3 +79,20 @@ int scan_contains(const char *s, size_t len, const char *lit)
     }
     return n == 0;
 }
+
+size_t scan_kd_prompt(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i) {
+        if (i >= len || s[i] != ':')
+            return 0;
+        i++;
+        scan_skip_space(s, len, &i);
+    }
+    if (!scan_literal(s, len, &i, "kd>") && !scan_literal(s, len, &i, "lkd>"))
+        return 0;
+    scan_skip_space(s, len, &i);
+    return i;
+}

@@ -57,4 +57,9 @@ int scan_contains(const char *s, size_t len, const char *lit);
 /* True when s[*pos...] starts with the literal; advances past it. */
 int scan_literal(const char *s, size_t len, size_t *pos, const char *lit);
 
+/* The length of a kernel debugger prompt at the start of s ("kd> ",
+ * "lkd> ", "0: kd> ") with the blanks after it; 0 when s does not start
+ * with one. */
+size_t scan_kd_prompt(const char *s, size_t len);
+
 #endif

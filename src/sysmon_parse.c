@@ -43,6 +43,7 @@
  *
  * Text read to its end without "<Event" anywhere (prose read with
  * --input-format sysmon) is no dump, as for the other formats. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +80,14 @@ typedef enum field_id {
     F_UTC_TIME,
     F_INTEGRITY,
     F_PROCESS_GUID,
+    F_TERMINAL_SESSION,
     F_COUNT,
     F_NONE = F_COUNT
 } field_id;
 
 static const char *const data_names[F_COUNT] = {
     NULL, "ProcessId", "ParentProcessId", "Image", "ParentImage", "CommandLine", "User",
-    "UtcTime", "IntegrityLevel", "ProcessGuid",
+    "UtcTime", "IntegrityLevel", "ProcessGuid", "TerminalSessionId",
 };
 
 typedef struct field {
@@ -419,6 +421,18 @@ static const char *field_copy(format_parser *p, field_id id)
     return p->fields[id].present && len ? arena_strndup(p->dump->mem, s, len) : NULL;
 }
 
+/* The same, but as written, blanks at either end kept: the image paths,
+ * whose file name is the process's name, and a name " lsass.exe " must
+ * not pass for lsass.exe. NULL when the field is absent or has nothing
+ * but blanks. */
+static const char *field_copy_as_written(format_parser *p, field_id id)
+{
+    size_t len;
+    field_text(p, id, &len);
+    const field *f = &p->fields[id];
+    return f->present && len ? arena_strndup(p->dump->mem, f->text.data, f->text.len) : NULL;
+}
+
 static void add_process(format_parser *p)
 {
     uint64_t pid, ppid;
@@ -440,7 +454,7 @@ static void add_process(format_parser *p)
     }
     proc->pid = pid;
     proc->ppid = ppid;
-    proc->image_path = field_copy(p, F_IMAGE);
+    proc->image_path = field_copy_as_written(p, F_IMAGE);
     proc->command_line = field_copy(p, F_COMMAND_LINE);
     proc->user = field_copy(p, F_USER);
     proc->integrity = field_copy(p, F_INTEGRITY);
@@ -461,6 +475,14 @@ static void add_process(format_parser *p)
     if (!proc->image_path)
         diag(p, LINEAGE_WARNING, line, 0, "%s", "process creation event without an Image");
 
+    /* TerminalSessionId is the session the process runs in (decimal). */
+    uint64_t session;
+    if (field_number(p, F_TERMINAL_SESSION, &session) && session <= INT32_MAX)
+        proc->session = (int64_t)session;
+    else if (p->fields[F_TERMINAL_SESSION].present)
+        diag(p, LINEAGE_WARNING, line, 0, "%s", "TerminalSessionId is not a decimal session "
+                                                "number; session left unknown");
+
     size_t tlen;
     const char *t = field_text(p, F_UTC_TIME, &tlen);
     if (p->fields[F_UTC_TIME].present && !timestamp_parse(t, tlen, &proc->create_time)) {
@@ -471,7 +493,7 @@ static void add_process(format_parser *p)
 
     p->parent_images = xgrow(p->parent_images, &p->parent_images_cap, proc->index + 1,
                              sizeof *p->parent_images);
-    p->parent_images[proc->index] = field_copy(p, F_PARENT_IMAGE);
+    p->parent_images[proc->index] = field_copy_as_written(p, F_PARENT_IMAGE);
 }
 
 static void event_end(format_parser *p)

@@ -64,16 +64,19 @@ const char *vol3_row_set(vol3_row *row, lineage_dump *d, vol3_col col, const cha
 {
     uint64_t v;
     size_t i = 0;
-    scan_trim(&s, &len);
     if (col == VOL3_OTHER || col == VOL3_TREEDEPTH || col == VOL3_CHILDREN)
         return NULL;
     if (col == VOL3_NAME) {
-        /* A name is kept even when it reads "-": only an empty cell is none. */
+        /* A name is kept as written, even when it reads "-" (only an empty
+         * cell is none), and with the blanks around it: every renderer
+         * delimits its cells, so " lsass.exe " is what the kernel holds,
+         * and trimming it would make it pass for lsass.exe. */
         if (len > LINEAGE_MAX_NAME_LENGTH)
             len = LINEAGE_MAX_NAME_LENGTH;
         row->name = lineage_session_intern(d->session, s, len);
         return NULL;
     }
+    scan_trim(&s, &len);
     if (vol3_is_absent(s, len))
         return NULL;
     switch (col) {

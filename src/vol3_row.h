@@ -51,7 +51,8 @@ void vol3_row_clear(vol3_row *row);
  * JSON parser). */
 int vol3_is_absent(const char *text, size_t len);
 
-/* Stores a cell's value in the row. Returns NULL on success, else a static
+/* Stores a cell's value in the row: an ImageFileName as written, any
+ * other cell without the blanks around it. Returns NULL on success, else a static
  * message saying what was wrong with the text and what follows: the field
  * stays unknown, or, for a PID or PPID, the row is left out. */
 const char *vol3_row_set(vol3_row *row, lineage_dump *dump, vol3_col col, const char *text,

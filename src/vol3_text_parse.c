@@ -19,7 +19,10 @@
  * A file may hold several outputs. A process header starts a new dump when
  * the current one already has processes, a `Variable Value` header when the
  * current one already has info rows; so an info output before or after a
- * listing fills that listing's header facts. */
+ * listing fills that listing's header facts. A header with no rows is a
+ * dump of no process. A header whose cells are separated by spaces (TABs
+ * expanded, or the pretty renderer) cannot be split: it is named in a
+ * warning that says what to run instead. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +129,24 @@ static int is_process_header(const char *s, size_t len)
         return 0;
     header_scan h = {0};
     each_cell(s, len, scan_header_cell, &h);
+    return h.pid && h.ppid && h.name;
+}
+
+/* A process header whose cells are not TAB-separated: TABs expanded to
+ * spaces (`expand`, an editor), or the pretty renderer's " | " cells. */
+static int is_untabbed_process_header(const char *s, size_t len)
+{
+    if (memchr(s, '\t', len))
+        return 0;
+    header_scan h = {0};
+    for (size_t i = 0; i < len;) {
+        while (i < len && (s[i] == ' ' || s[i] == '|'))
+            i++;
+        size_t w = i;
+        while (i < len && s[i] != ' ' && s[i] != '|')
+            i++;
+        scan_header_cell(&h, 0, s + w, i - w, w);
+    }
     return h.pid && h.ppid && h.name;
 }
 
@@ -305,6 +326,19 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
         p->ls.cur->last_line = ln->number;
         return done;
     }
+    if (is_untabbed_process_header(s, len)) {
+        listing_warn(&p->ls, ln, (size_t)(s - ln->text),
+                     "expected a TAB-separated header; this one names PID, PPID and "
+                     "ImageFileName but its cells are separated by spaces (TABs expanded, or "
+                     "'-r pretty'), so its rows cannot be split: rerun vol with the default "
+                     "renderer or with '-r csv' and read that output unchanged");
+        p->mode = MODE_NONE;
+        if (p->ls.cur)
+            p->ls.cur->last_line = ln->number;
+        else
+            p->ls.prose++;
+        return done;
+    }
     if (p->mode == MODE_PROCS && memchr(s, '\t', len)) {
         p->ls.cur->last_line = ln->number;
         process_row(p, ln, s, len);
@@ -319,18 +353,11 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     return done;
 }
 
-/* The last dump, unless it is a header with no rows and no info: nothing
- * to report then. */
-static lineage_dump *finish_last(format_parser *p)
-{
-    if (p->ls.cur && p->ls.cur->nprocs == 0 && p->cur_has_info == 0)
-        listing_release(&p->ls);
-    return finish_dump(p);
-}
-
+/* A header with no rows after it is a dump of no process, as in every
+ * other format (the reader warns about it). */
 static lineage_status vol3_next(format_parser *p, lineage_dump **out)
 {
-    return format_next_by_lines(p, &p->ls, handle_line, finish_last, out);
+    return format_next_by_lines(p, &p->ls, handle_line, finish_dump, out);
 }
 
 /* ---- format glue -------------------------------------------------------- */

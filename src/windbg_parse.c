@@ -15,7 +15,10 @@
  * no create time: both stay unknown, and every listed process is alive.
  *
  * A log may hold prompts, warnings and other commands' output anywhere,
- * and several `!process` outputs: each one is a dump. The debugger's load
+ * and several `!process 0 N` outputs: each one is a dump. A filtered query
+ * (`!process ADDR 1`, `!process 0 2 smss.exe`, `!process /s 1 0 0`) shows
+ * a selection, not every process: its blocks, up to the next prompt, are
+ * skipped with a note, so they neither make a dump nor join one. The debugger's load
  * banner ("Windows 10 Kernel Version 15063 MP (4 procs) Free x64"), its
  * "BugCheck A, {...}" line, `.bugcheck` output and `!analyze -v`'s
  * BUGCHECK_CODE/BUGCHECK_Pn lines give the dump's build, CPU count,
@@ -57,6 +60,7 @@ struct format_parser {
     listing ls; /* the dump being built, dumps opened, prose (listing.h) */
     session_facts facts;
     block blk;
+    unsigned long query_line; /* a filtered `!process` whose output is being skipped */
 };
 
 static void warn(format_parser *p, const source_line *ln, size_t col, const char *fmt,
@@ -419,21 +423,52 @@ static int bugcheck_line(format_parser *p, const source_line *ln, const char *s,
 
 /* ---- the line loop ----------------------------------------------------- */
 
-/* "kd> !process 0 0", "0: kd> !process 0 7", "lkd> !process 0 0". */
+/* "kd> !process 0 0", "0: kd> !process 0 7", "lkd> !process 0 0": returns
+ * 1 for a listing of every process, 2 for a filtered query, 0 for any
+ * other line; *cmd_col is where "!process" starts. `!process [/s Session]
+ * [/m Module] [Process [Flags [ImageName]]]` lists every process only when
+ * Process is 0 and no image name, session or module narrows it; without
+ * arguments it shows the current process. */
+static int process_command(const char *s, size_t len, size_t *cmd_col)
+{
+    size_t i = scan_kd_prompt(s, len);
+    if (!i)
+        return 0;
+    *cmd_col = i;
+    if (!scan_literal(s, len, &i, "!process") || (i < len && !scan_is_space(s[i])))
+        return 0;
+    size_t args = 0;
+    int process_zero = 0;
+    for (;;) {
+        scan_skip_space(s, len, &i);
+        if (i >= len)
+            break;
+        size_t w = i;
+        while (i < len && !scan_is_space(s[i]))
+            i++;
+        if (s[w] == '/')
+            return 2;
+        if (args == 0) {
+            size_t j = w;
+            uint64_t v;
+            process_zero = scan_hex(s, i, &j, &v, 1) == SCAN_OK && j == i && v == 0;
+        }
+        args++;
+    }
+    return process_zero && args <= 2 ? 1 : 2;
+}
+
 static int is_process_command(const char *s, size_t len)
 {
+    size_t col;
+    return process_command(s, len, &col) != 0;
+}
+
+/* "Windows 10 Kernel Version 15063 MP ...", without reading it. */
+static int is_load_banner(const char *s, size_t len)
+{
     size_t i = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-        i++;
-    if (i && !(i < len && s[i] == ':'))
-        return 0;
-    if (i)
-        i++;
-    scan_skip_space(s, len, &i);
-    if (!scan_literal(s, len, &i, "kd>") && !scan_literal(s, len, &i, "lkd>"))
-        return 0;
-    scan_skip_space(s, len, &i);
-    return scan_literal(s, len, &i, "!process") && (i == len || scan_is_space(s[i]));
+    return scan_literal(s, len, &i, "Windows") && scan_contains(s, len, "Kernel Version ");
 }
 
 static int is_active_banner(const char *s, size_t len)
@@ -448,6 +483,23 @@ static int is_process_line(const char *s, size_t len)
     return scan_literal(s, len, &i, "PROCESS") && i < len && scan_is_space(s[i]);
 }
 
+/* A filtered `!process` (one address, an image name, a session): its
+ * blocks are a selection, not a listing, so they make no dump of their
+ * own and are not added to the open one; they are skipped up to the next
+ * prompt, with a note. */
+static void skip_query(format_parser *p, const source_line *ln, size_t col)
+{
+    if (p->blk.open)
+        commit_block(p, NULL, 0, NULL);
+    lineage_diag_list *diags = p->ls.cur ? p->ls.cur->diags : p->ls.reader_diags;
+    lineage_diag_add(diags, LINEAGE_NOTE, source_name(p->ls.src), ln->number, (unsigned)col + 1,
+                     ln->text, ln->len,
+                     "a filtered '!process' query, not a listing of every process (that is "
+                     "'!process 0 0'); its PROCESS blocks up to the next prompt are skipped");
+    p->query_line = ln->number;
+    p->ls.pending_prose++;
+}
+
 static lineage_dump *handle_line(format_parser *p, const source_line *ln)
 {
     const char *s = ln->text;
@@ -457,7 +509,20 @@ static lineage_dump *handle_line(format_parser *p, const source_line *ln)
     if (len == 0)
         return NULL;
     size_t at = (size_t)(s - ln->text);
-    int command = is_process_command(s, len);
+    if (p->query_line) {
+        /* The output of a filtered query runs to the next prompt. */
+        if (!scan_kd_prompt(s, len) && !is_load_banner(s, len)) {
+            p->ls.pending_prose++;
+            return NULL;
+        }
+        p->query_line = 0;
+    }
+    size_t cmd_col = 0;
+    int command = process_command(s, len, &cmd_col);
+    if (command == 2) {
+        skip_query(p, ln, at + cmd_col);
+        return NULL;
+    }
     if (command || is_active_banner(s, len)) {
         /* A command starts a new dump; the banner that follows a command
          * belongs to the dump the command opened. */

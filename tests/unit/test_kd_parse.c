@@ -182,6 +182,39 @@ static void test_malformed_lines(void **state)
                    "expected a hexadecimal parent PID; process line skipped", 1);
 }
 
+/* A process line after a debugger prompt is read; one with other text in
+ * front of it is never prose: it is skipped with a warning. */
+static void test_prompt_before_process(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, SYSTEM_LINE
+                               "0: kd> Parent+: 0x0004--->\tChild: 0x0144\tActiveThreads->0002\tsmss.exe\n"
+                               "kd> Parent+: 0x01f0--->\tChild: 0x01f8\tActiveThreads->0011\tcsrss.exe\n"
+                               "  lkd>Parent+: 0x01f0--->\tChild: 0x024c\tActiveThreads->0002\twininit.exe\n"
+                               "12: kd>  Parent-: 0x024c--->\tChild: 0x02b4\tActiveThreads->0000\tx.exe\n");
+    assert_int_equal(lineage_dump_process_count(d), 5);
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    assert_int_equal(lineage_process_get_pid(lineage_dump_process(d, 1)), 0x144);
+    assert_string_equal(lineage_name_text(lineage_process_get_name(lineage_dump_process(d, 3))),
+                        "wininit.exe");
+    assert_false(lineage_process_is_alive(lineage_dump_process(d, 4)));
+    assert_int_equal(lineage_dump_get_prose_lines(d), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    expect_warning("1: kd> junk Parent+: 0x4--->\tChild: 0x8\tActiveThreads->0001\tx.exe", 13,
+                   "expected a process line to start with 'Parent+:' or 'Parent-:' (after an "
+                   "optional 'kd>' prompt), but other text comes before it; process line skipped",
+                   1);
+    expect_warning("> Parent-: 0x4---> Child: 0x8 ActiveThreads->0000 x.exe", 3,
+                   "expected a process line to start with 'Parent+:' or 'Parent-:' (after an "
+                   "optional 'kd>' prompt), but other text comes before it; process line skipped",
+                   1);
+    /* a prompt before a malformed process line: the usual warning */
+    expect_warning("kd> Parent+: 0x4-->\tChild: 0x8\tActiveThreads->0001\tx.exe", 17,
+                   "expected '--->' after the parent PID; process line skipped", 1);
+}
+
 static void test_suspicious_but_kept(void **state)
 {
     (void)state;
@@ -524,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_number_widths),
         cmocka_unit_test(test_process_runs),
+        cmocka_unit_test(test_prompt_before_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,76 @@ static void test_process_csv(void **state)
     lineage_session_free(s);
 }
 
+/* From depth 11 on MemProcFS draws the indent "----------+". */
+static void test_deep_indent(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, PROC_HEAD
+        "----------- deep.exe         6010      4        alice            "
+        "2024-03-05 08:04:00 UTC                      ***\n"
+        "----------+ powershell.exe    6011   6010        alice            "
+        "2024-03-05 08:04:00 UTC                      ***\n");
+    assert_string_equal(pname(find_pid(d, 6010)), "deep.exe");
+    assert_string_equal(pname(find_pid(d, 6011)), "powershell.exe");
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* `E`: not in the EPROCESS list. Still running, it was unlinked: hidden,
+ * with a note; exited, it left the list as every exited process does. */
+static void test_unlinked_flag(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, PROC_HEAD
+        "- System                        4      0        SYSTEM           "
+        "2024-03-05 08:01:12 UTC                      ***\n"
+        "-- svch0st.exe                1234      4   E  * SYSTEM           "
+        "2024-03-05 08:04:00 UTC                      ***\n"
+        "-- gone.exe                   1300      4   ET * SYSTEM           "
+        "2024-03-05 08:04:00 UTC                      ***\n");
+    assert_false(lineage_process_is_hidden(find_pid(d, 4)));
+    const lineage_process *p = find_pid(d, 1234);
+    assert_true(lineage_process_is_hidden(p));
+    assert_true(lineage_process_is_alive(p));
+    assert_diag_at(d, 4, 45, "process 1234 (svch0st.exe) is flagged 'E' (not in the EPROCESS "
+                             "list) and has not exited: hidden");
+    p = find_pid(d, 1300);
+    assert_false(lineage_process_is_hidden(p));
+    assert_false(lineage_process_is_alive(p));
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* State other than 0 is an exited process, with or without an exit time;
+ * ShortName is kept as written. */
+static void test_process_csv_state_and_blanks(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "PID,PPID,State,ShortName,User,CreateTime,ExitTime\n"
+        "4,0,0,System,SYSTEM,2024-03-05 08:01:12,\n"
+        "700,4,0,\" lsass.exe \",SYSTEM,2024-03-05 08:01:12,\n"
+        "701,4,259, x.exe,SYSTEM,2024-03-05 08:01:12,\n"
+        "702,4,,y.exe,SYSTEM,2024-03-05 08:01:12,\n"
+        "703,4,?,z.exe,SYSTEM,2024-03-05 08:01:12,\n");
+    assert_true(lineage_process_is_alive(find_pid(d, 4)));
+    assert_string_equal(pname(find_pid(d, 700)), " lsass.exe ");
+    assert_true(lineage_process_is_alive(find_pid(d, 700)));
+    assert_string_equal(pname(find_pid(d, 701)), " x.exe");
+    assert_false(lineage_process_is_alive(find_pid(d, 701)));
+    assert_true(lineage_process_is_alive(find_pid(d, 702))); /* empty: unknown */
+    assert_true(lineage_process_is_alive(find_pid(d, 703)));
+    assert_diag_at(d, 6, 7, "expected a decimal number in column State; left unknown");
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 1);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -149,6 +219,9 @@ int main(void)
         cmocka_unit_test(test_proc_txt),
         cmocka_unit_test(test_terminated_flag_without_time),
         cmocka_unit_test(test_process_csv),
+        cmocka_unit_test(test_deep_indent),
+        cmocka_unit_test(test_unlinked_flag),
+        cmocka_unit_test(test_process_csv_state_and_blanks),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

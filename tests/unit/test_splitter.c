@@ -284,6 +284,38 @@ static void a_bit_width_carried_into_the_next_dump_blocks_the_cut(void **state)
     assert_int_equal(same_in_pieces(text, strlen(text), sizes, 1), 3);
 }
 
+/* A process line after a prompt, or with other text before it, opens a
+ * dump and is content of the dump it is in, as a process line is; the
+ * splitter counts them so. */
+static void prompted_process_lines_count_as_process_lines(void **state)
+{
+    (void)state;
+    const char *text =
+        "0: kd> Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0100\tSystem\n"
+        "DUMP_HEADER64:\n"
+        "MajorVersion        0000000f\n"
+        "\n"
+        "kd> .dumpdebug\n"
+        "lkd> Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n"
+        "DUMP_HEADER64:\n"
+        "MajorVersion        0000000f\n"
+        "kd> .dumpdebug\n"
+        "x Parent+: 0x0004--->\tChild: 0x0100\tActiveThreads->0002\tsmss.exe\n"
+        "DUMP_HEADER64:\n"
+        "MajorVersion        0000000f\n"
+        "kd> .dumpdebug\n"
+        "DUMP_HEADER64:\n"
+        "MajorVersion        0000000f\n";
+    lineage_session *session = lineage_session_new();
+    lineage_dump *dumps[6];
+    assert_int_equal(read_dumps(session, text, dumps, 6, NULL), 6);
+    for (int i = 0; i < 6; i++)
+        lineage_dump_free(dumps[i]);
+    lineage_session_free(session);
+    const uint64_t sizes[] = {1, 100};
+    same_in_pieces(text, strlen(text), sizes, 2);
+}
+
 /* An over-long line is skipped by the source; the splitter must skip it
  * whole too, even when a piece's target or the end of what the splitter
  * read first falls inside it, and its tail looks like a `.dumpdebug`
@@ -589,6 +621,7 @@ int main(void)
         cmocka_unit_test(seed_listings_read_the_same_at_every_cut),
         cmocka_unit_test(crlf_and_bom_read_the_same),
         cmocka_unit_test(a_bit_width_carried_into_the_next_dump_blocks_the_cut),
+        cmocka_unit_test(prompted_process_lines_count_as_process_lines),
         cmocka_unit_test(over_long_lines_are_skipped_whole),
         cmocka_unit_test(a_line_at_a_block_start_is_not_missed),
         cmocka_unit_test(long_pieces_are_streamed),

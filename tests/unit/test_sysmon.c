@@ -93,7 +93,7 @@ static void system_wrapped(void **state)
     assert_int_equal(lineage_process_get_create_time(p), 1709625790000000ull);
     assert_int_equal(lineage_process_get_threads(p), LINEAGE_UNKNOWN);
     assert_true(lineage_process_is_alive(p));
-    assert_int_equal(lineage_process_get_session(p), -1);
+    assert_int_equal(lineage_process_get_session(p), 0); /* TerminalSessionId */
     assert_string_equal(lineage_process_get_integrity_level(p), "Medium");
     assert_string_equal(lineage_process_get_guid(p), "{4d5e6f70-1a2b-65e7-1004-000000001004}");
     /* ParentProcessGuid is the parent's, not this process's. */
@@ -191,6 +191,40 @@ static void events_and_fields(void **state)
     assert_int_equal(diags_matching(diags, "without a decimal ProcessId"), 1);
     assert_int_equal(diags_matching(diags, "UtcTime is not a timestamp"), 1);
     assert_int_equal(lineage_diag_get_line(lineage_diag_list_get(diags, 0)), 5);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* TerminalSessionId is the session; the name is Image's file name as
+ * written, so blanks around it are not lost. */
+static void session_and_blank_names(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "<Events>\n"
+        EV_OPEN "<EventID>1</EventID></System><EventData><Data Name='ProcessId'>20</Data>"
+        "<Data Name='ParentProcessId'>4</Data><Data Name='Image'>C:\\x\\ lsass.exe </Data>"
+        "<Data Name='TerminalSessionId'>1</Data></EventData></Event>\n"
+        EV_OPEN "<EventID>1</EventID></System><EventData><Data Name='ProcessId'>21</Data>"
+        "<Data Name='ParentProcessId'>4</Data><Data Name='Image'> csrss.exe</Data>"
+        "<Data Name='TerminalSessionId'>one</Data></EventData></Event>\n"
+        EV_OPEN "<EventID>1</EventID></System><EventData><Data Name='ProcessId'>22</Data>"
+        "<Data Name='ParentProcessId'>4</Data><Data Name='Image'>C:\\x\\a.exe</Data>"
+        "</EventData></Event>\n"
+        "</Events>\n");
+    const lineage_process *p = find_pid(d, 20);
+    assert_string_equal(lineage_name_text(lineage_process_get_name(p)), " lsass.exe ");
+    assert_string_equal(lineage_process_get_image_path(p), "C:\\x\\ lsass.exe ");
+    assert_int_equal(lineage_process_get_session(p), 1);
+    p = find_pid(d, 21);
+    assert_string_equal(lineage_name_text(lineage_process_get_name(p)), " csrss.exe");
+    assert_int_equal(lineage_process_get_session(p), -1);
+    assert_int_equal(lineage_process_get_session(find_pid(d, 22)), -1);
+    const lineage_diag_list *diags = lineage_dump_get_diags(d);
+    assert_int_equal(diags_matching(diags, "TerminalSessionId is not a decimal session number; "
+                                           "session left unknown"), 1);
+    assert_int_equal(count_at_least(d, LINEAGE_WARNING), 1);
     lineage_dump_free(d);
     lineage_session_free(s);
 }
@@ -527,6 +561,7 @@ int main(void)
         cmocka_unit_test(system_wrapped), cmocka_unit_test(same_as_wrapped),
         cmocka_unit_test(detection),      cmocka_unit_test(events_and_fields),
         cmocka_unit_test(pid_reuse),      cmocka_unit_test(malformed),
+        cmocka_unit_test(session_and_blank_names),
         cmocka_unit_test(hostile),        cmocka_unit_test(field_limit),
         cmocka_unit_test(empty_log),      cmocka_unit_test(same_system_as_kd),
         cmocka_unit_test(escaped_names),  cmocka_unit_test(cut_short),

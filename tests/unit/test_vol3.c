@@ -114,6 +114,80 @@ static void text_malformed(void **state)
     lineage_session_free(s);
 }
 
+/* Every Volatility 3 renderer delimits its cells, so a name is kept as
+ * written: " lsass.exe " is not lsass.exe. Other cells are trimmed. */
+static void names_kept_as_written(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, "PID\tPPID\tImageFileName\tThreads\n"
+                                  "4\t0\tSystem\t 152 \n"
+                                  "700\t4\t lsass.exe \t8\n");
+    assert_string_equal(lineage_name_text(lineage_process_get_name(find_pid(d, 700))),
+                        " lsass.exe ");
+    assert_int_equal(lineage_process_get_threads(find_pid(d, 4)), 152);
+    assert_int_equal(warnings(d), 0);
+    lineage_dump_free(d);
+    d = read_one(s, "TreeDepth,PID,PPID,ImageFileName,Threads\n"
+                    "0,4,0,System,152\n"
+                    "1,700,4, lsass.exe ,8\n"
+                    "1,701,4,\"lsass.exe \",8\n");
+    assert_string_equal(lineage_name_text(lineage_process_get_name(find_pid(d, 700))),
+                        " lsass.exe ");
+    assert_string_equal(lineage_name_text(lineage_process_get_name(find_pid(d, 701))),
+                        "lsass.exe ");
+    lineage_dump_free(d);
+    d = read_one(s, "[{\"ImageFileName\": \"System\", \"PID\": 4, \"PPID\": 0, "
+                    "\"__children\": [{\"ImageFileName\": \" lsass.exe \", \"PID\": 700, "
+                    "\"PPID\": 4, \"__children\": []}]}]\n");
+    assert_string_equal(lineage_name_text(lineage_process_get_name(find_pid(d, 700))),
+                        " lsass.exe ");
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* A header alone is a dump of no process, as in every other format; a
+ * header whose TABs became spaces is named, with what to do. */
+static void text_header_only_and_untabbed(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d[2] = {0};
+    size_t n = read_dumps(s, "Volatility 3 Framework 2.11.0\n\n"
+                             "PID\tPPID\tImageFileName\tOffset(V)\tThreads\n",
+                          d, 2, NULL);
+    assert_int_equal(n, 1);
+    assert_int_equal(lineage_dump_process_count(d[0]), 0);
+    assert_int_equal(diags_matching(lineage_dump_get_diags(d[0]), "no process in this dump"), 1);
+    lineage_dump_free(d[0]);
+
+    lineage_diag_list *rd = lineage_diag_list_new();
+    n = read_dumps(s, "Volatility 3 Framework 2.11.0\n\n"
+                      "PID     PPID    ImageFileName   Offset(V)       Threads\n\n"
+                      "4       0       System  0xa88c3e46c040  152\n",
+                   d, 2, rd);
+    assert_int_equal(n, 0);
+    assert_int_equal(lineage_diag_list_count(rd), 1);
+    const lineage_diag *x = lineage_diag_list_get(rd, 0);
+    assert_int_equal(lineage_diag_get_line(x), 3);
+    assert_int_equal(lineage_diag_get_column(x), 1);
+    assert_non_null(strstr(lineage_diag_get_message(x), "expected a TAB-separated header"));
+    assert_non_null(strstr(lineage_diag_get_message(x), "rerun vol with the default renderer "
+                                                        "or with '-r csv'"));
+    lineage_diag_list_free(rd);
+
+    /* the pretty renderer's cells */
+    rd = lineage_diag_list_new();
+    n = read_dumps(s, "Volatility 3 Framework 2.11.0\nFormatting...\n"
+                      "  | PID | PPID | ImageFileName |      Offset(V)\n"
+                      "* |   4 |    0 |        System | 0xa88c3e46c040\n",
+                   d, 2, rd);
+    assert_int_equal(n, 0);
+    assert_int_equal(diags_matching(rd, "expected a TAB-separated header"), 1);
+    lineage_diag_list_free(rd);
+    lineage_session_free(s);
+}
+
 static void text_info_and_several_outputs(void **state)
 {
     (void)state;
@@ -512,6 +586,8 @@ int main(void)
         cmocka_unit_test(text_columns_by_name),
         cmocka_unit_test(text_malformed),
         cmocka_unit_test(text_info_and_several_outputs),
+        cmocka_unit_test(names_kept_as_written),
+        cmocka_unit_test(text_header_only_and_untabbed),
         cmocka_unit_test(csv_backslashes_and_quotes),
         cmocka_unit_test(csv_column_limit),
         cmocka_unit_test(json_nesting_and_values),

@@ -163,6 +163,70 @@ static void test_several_dumps(void **state)
     lineage_session_free(s);
 }
 
+/* A filtered `!process` after a listing (one address, an image name, a
+ * session) is no listing: its blocks make no dump and are not added. */
+static void test_filtered_query_skipped(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d[2] = {0};
+    size_t n = read_dumps(s,
+        "0: kd> !process 0 0\n"                                                  /* 1 */
+        "**** NT ACTIVE PROCESS DUMP ****\n"                                     /* 2 */
+        "PROCESS ffffb30c5a46e040\n"                                             /* 3 */
+        "    SessionId: none  Cid: 0004    Peb: 00000000  ParentCid: 0000\n"     /* 4 */
+        "    Image: System\n"                                                    /* 5 */
+        "\n"                                                                     /* 6 */
+        "PROCESS ffffb30c5a512080\n"                                             /* 7 */
+        "    SessionId: none  Cid: 0180    Peb: 6a1c9e1000  ParentCid: 0004\n"   /* 8 */
+        "    Image: smss.exe\n"                                                  /* 9 */
+        "\n"                                                                     /* 10 */
+        "0: kd> !process ffffb30c5a512080 1\n"                                   /* 11 */
+        "PROCESS ffffb30c5a512080\n"                                             /* 12 */
+        "    SessionId: none  Cid: 0180    Peb: 6a1c9e1000  ParentCid: 0004\n"   /* 13 */
+        "    Image: smss.exe\n"                                                  /* 14 */
+        "    VadRoot ffffb30c5a4f1d80 Vads 22 Clone 0 Private 55. Modified 2.\n" /* 15 */
+        "0: kd> !process 0 2 smss.exe\n"                                         /* 16 */
+        "PROCESS ffffb30c5a512080\n"                                             /* 17 */
+        "    SessionId: none  Cid: 0180    Peb: 6a1c9e1000  ParentCid: 0004\n"   /* 18 */
+        "    Image: smss.exe\n"                                                  /* 19 */
+        "        THREAD ffffb30c5a5a1080  Cid 0180.0184  Teb: 0000006a1c9e2000\n" /* 20 */
+        "kd> !process /s 1 0 0\n"                                                /* 21 */
+        "PROCESS ffffb30c5f0e7080\n"                                             /* 22 */
+        "    SessionId: 1  Cid: 1d2c    Peb: 9e53b2f000  ParentCid: 0e88\n"      /* 23 */
+        "    Image: explorer.exe\n"                                              /* 24 */
+        "0: kd> .bugcheck\n"                                                     /* 25 */
+        "Bugcheck code 000000D1\n",                                              /* 26 */
+        d, 2, NULL);
+    assert_int_equal(n, 1);
+    assert_int_equal(lineage_dump_process_count(d[0]), 2);
+    assert_non_null(find_pid(d[0], 4));
+    assert_null(find_pid(d[0], 0x1d2c));
+    assert_diag_at(d[0], 11, 8, "a filtered '!process' query");
+    assert_diag_at(d[0], 16, 8, "its PROCESS blocks up to the next prompt are skipped");
+    assert_diag_at(d[0], 21, 5, "a filtered '!process' query");
+    /* the prompt after a query ends it: .bugcheck is read again */
+    assert_int_equal(lineage_dump_get_bugcheck_code(d[0]), 0xd1);
+    lineage_dump_free(d[0]);
+
+    /* a query alone is no dump; the note says why */
+    lineage_diag_list *rd = lineage_diag_list_new();
+    n = read_dumps(s,
+        "0: kd> !process 0 0 wininit.exe\n"
+        "PROCESS ffffb30c5a512080\n"
+        "    SessionId: 0  Cid: 0240    Peb: 6a1c9e1000  ParentCid: 01f0\n"
+        "    Image: wininit.exe\n"
+        "kd> !process\n"
+        "PROCESS ffffb30c5a512080\n"
+        "    SessionId: 0  Cid: 0240    Peb: 6a1c9e1000  ParentCid: 01f0\n"
+        "    Image: wininit.exe\n",
+        d, 2, rd);
+    assert_int_equal(n, 0);
+    assert_int_equal(diags_matching(rd, "a filtered '!process' query"), 2);
+    lineage_diag_list_free(rd);
+    lineage_session_free(s);
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -207,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_one_line_layout_and_tablesize),
         cmocka_unit_test(test_analyze_and_bugcheck_command),
         cmocka_unit_test(test_several_dumps),
+        cmocka_unit_test(test_filtered_query_skipped),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
