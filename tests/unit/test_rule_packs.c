@@ -153,7 +153,7 @@ static void test_suspects_flagged_by_intended_rule(void **state)
         snprintf(expected.keys[expected.n++], sizeof expected.keys[0], "%s %s %s", rule, level,
                  pid);
     }
-    assert_int_equal(checked, 8);
+    assert_int_equal(checked, 11);
     free(spec);
     lineage_ruleset_free(set);
     lineage_session_free(session);
