@@ -93,7 +93,7 @@ static void system_wrapped(void **state)
     assert_int_equal(lineage_process_get_create_time(p), 1709625790000000ull);
     assert_int_equal(lineage_process_get_threads(p), LINEAGE_UNKNOWN);
     assert_true(lineage_process_is_alive(p));
-    assert_int_equal(lineage_process_get_session(p), 0); /* TerminalSessionId */
+    assert_int_equal(lineage_process_get_session(p), 1); /* TerminalSessionId */
     assert_string_equal(lineage_process_get_integrity_level(p), "Medium");
     assert_string_equal(lineage_process_get_guid(p), "{4d5e6f70-1a2b-65e7-1004-000000001004}");
     /* ParentProcessGuid is the parent's, not this process's. */
