@@ -127,9 +127,11 @@ static void range(strbuf *sb, uint64_t lo, uint64_t hi)
 }
 
 /* A name as "%s" printed it: up to its first NUL byte, if it has one. */
+/* The image name a key component stands for: messages name processes,
+ * only keys carry the key escapes (%25, %2F). */
 static void put_name(strbuf *sb, const lineage_name *n)
 {
-    strbuf_add(sb, lineage_name_text(n), lineage_name_length(n));
+    lineage_key_put_image_name(sb, lineage_name_text(n), lineage_name_length(n), 0);
 }
 
 /* "NAME: N of TOTAL " for the exited and alive messages. */
@@ -312,7 +314,8 @@ lineage_status lineage_differ_diff(lineage_differ *df, const lineage_dump *suspe
                 strbuf_putc(&sb, ')');
                 if (u->key) {
                     strbuf_puts(&sb, "; the baseline has it as ");
-                    put_name(&sb, u->key->a);
+                    const lineage_name *bk = u->key->a; /* a key: written as one */
+                    strbuf_add(&sb, lineage_name_text(bk), lineage_name_length(bk));
                     x->base_key = u->key->a;
                     x->base_source = u->key->at_source;
                     x->base_line = u->key->at_line;
@@ -430,13 +433,13 @@ lineage_status lineage_differ_diff(lineage_differ *df, const lineage_dump *suspe
         lineage_difference *x;
         if (partial) {
             x = add_diff(d, LINEAGE_DIFF_NOT_OBSERVED, LINEAGE_LEVEL_INFO, bf->a, &sb);
-            strbuf_add(&sb, last, last_len);
+            lineage_key_put_image_name(&sb, last, last_len, 0);
             strbuf_puts(&sb, " not observed (listing is partial); the baseline had ");
         } else {
             x = add_diff(d, LINEAGE_DIFF_MISSING,
                          profile_is_protected(last) ? LINEAGE_LEVEL_MEDIUM : LINEAGE_LEVEL_LOW,
                          bf->a, &sb);
-            strbuf_add(&sb, last, last_len);
+            lineage_key_put_image_name(&sb, last, last_len, 0);
             strbuf_puts(&sb, " is missing; the baseline had ");
         }
         range(&sb, bf->count_min, bf->count_max);

@@ -46,6 +46,40 @@ const char *lineage_key_mark_unescaped(const char *text, size_t len)
     return NULL;
 }
 
+void lineage_key_put_image_name(strbuf *sb, const char *t, size_t len, int keep_marks)
+{
+    const char *mark = lineage_key_mark_unescaped(t, len);
+    if (mark && !keep_marks) {
+        strbuf_puts(sb, mark);
+        return;
+    }
+    if (mark) {
+        strbuf_add(sb, t, len);
+        return;
+    }
+    size_t i = 0;
+    while (i < len) {
+        const char *pct = memchr(t + i, '%', len - i);
+        size_t run = pct ? (size_t)(pct - (t + i)) : len - i;
+        strbuf_add(sb, t + i, run);
+        i += run;
+        if (i == len)
+            break;
+        if (len - i >= 3 && memcmp(t + i, "%25", 3) == 0) {
+            strbuf_putc(sb, '%');
+            i += 3;
+        } else if (len - i >= 3 && memcmp(t + i, "%2F", 3) == 0) {
+            strbuf_putc(sb, '/');
+            i += 3;
+        } else {
+            strbuf_putc(sb, '%'); /* not written by the key escaper */
+            i++;
+        }
+    }
+    if (!sb->data)
+        strbuf_add(sb, "", 0);
+}
+
 /* A "/" or "%" inside an image name would make keys ambiguous: they are
  * written %2F and %25. So would a name that is one of the marks. */
 static const lineage_name *escape_component(lineage_session *s, const lineage_name *n)

@@ -8,6 +8,8 @@
 #include <lineage/dump.h>
 #include <lineage/session.h>
 
+#include "strbuf.h"
+
 /* The keys and edges of one dump, indexed by process index (listing
  * order). key[i] is the chain of process i, e.g.
  * "system/smss.exe" or "?/wininit.exe/services.exe": each name case-folded
@@ -47,5 +49,13 @@ const char *lineage_key_last(const lineage_name *key);
 const char *lineage_key_mark_escaped(const char *text, size_t len);
 /* The mark an escaped spelling stands for, or NULL for any other text. */
 const char *lineage_key_mark_unescaped(const char *text, size_t len);
+
+/* Appends the image name a key component (a leaf, a parent, a name fact)
+ * stands for: %25 back to '%', %2F to '/', an escaped mark to the mark.
+ * Keys are the only place the escapes belong; sentences and the matrix
+ * name the real image name. With `keep_marks`, an escaped mark stays
+ * escaped: for a parent column, where a bare "?" or "(top)" is the mark
+ * itself. The text is not escaped for display. */
+void lineage_key_put_image_name(strbuf *sb, const char *text, size_t len, int keep_marks);
 
 #endif

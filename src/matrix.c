@@ -127,16 +127,23 @@ char *lineage_matrix_render_text(const lineage_matrix *m)
     size_t *order = fact_order(&all->edges);
     size_t nrows = all->edges.n;
 
-    /* Each row's "parent -> child", escaped once: names.data + at[r]. */
+    /* Each row's "parent -> child", escaped once: names.data + at[r]. The
+     * rows name image names, not key components (a%b.exe, not a%25b.exe);
+     * a parent that is an image named like a mark keeps its escape (%3F),
+     * as a bare "?" is an absent parent. */
     size_t width = strlen("parent -> child");
-    strbuf names = STRBUF_INIT;
+    strbuf names = STRBUF_INIT, real = STRBUF_INIT;
     size_t *at = xcalloc(nrows + 1, sizeof *at);
     for (size_t r = 0; r < nrows; r++) {
         const profile_fact *f = &all->edges.items[r];
         at[r] = names.len;
-        strbuf_add_escaped(&names, lineage_name_text(f->b), lineage_name_length(f->b));
+        real.len = 0;
+        lineage_key_put_image_name(&real, lineage_name_text(f->b), lineage_name_length(f->b), 1);
+        strbuf_add_escaped(&names, real.data, real.len);
         strbuf_add(&names, " -> ", 4);
-        strbuf_add_escaped(&names, lineage_name_text(f->a), lineage_name_length(f->a));
+        real.len = 0;
+        lineage_key_put_image_name(&real, lineage_name_text(f->a), lineage_name_length(f->a), 0);
+        strbuf_add_escaped(&names, real.data, real.len);
         if (names.len - at[r] > width)
             width = names.len - at[r];
     }
@@ -180,6 +187,7 @@ char *lineage_matrix_render_text(const lineage_matrix *m)
             strbuf_puts(&sb, "-- same in every dump --\n");
     }
     strbuf_release(&names);
+    strbuf_release(&real);
     free(at);
     free(colw);
     free(order);
@@ -195,12 +203,20 @@ static void json_quoted(strbuf *sb, const char *s, size_t len)
     strbuf_putc(sb, '"');
 }
 
+/* A row's name as a JSON string: the image name, as in the text. */
+static void json_name(strbuf *sb, strbuf *scratch, const lineage_name *n, int keep_marks)
+{
+    scratch->len = 0;
+    lineage_key_put_image_name(scratch, lineage_name_text(n), lineage_name_length(n), keep_marks);
+    json_quoted(sb, scratch->data, scratch->len);
+}
+
 char *lineage_matrix_render_json(const lineage_matrix *m)
 {
     matrix_row *rows;
     uint64_t *counts;
     size_t nrows = matrix_table(m, &rows, &counts);
-    strbuf sb = STRBUF_INIT;
+    strbuf sb = STRBUF_INIT, scratch = STRBUF_INIT;
     strbuf_puts(&sb, "{\"columns\":[");
     for (size_t i = 0; i < m->n; i++) {
         const column *c = &m->cols[i];
@@ -213,15 +229,16 @@ char *lineage_matrix_render_json(const lineage_matrix *m)
     strbuf_puts(&sb, "\n],\"rows\":[");
     for (size_t r = 0; r < nrows; r++) {
         strbuf_puts(&sb, r ? ",\n{\"parent\":" : "\n{\"parent\":");
-        json_quoted(&sb, lineage_name_text(rows[r].parent), lineage_name_length(rows[r].parent));
+        json_name(&sb, &scratch, rows[r].parent, 1);
         strbuf_puts(&sb, ",\"child\":");
-        json_quoted(&sb, lineage_name_text(rows[r].child), lineage_name_length(rows[r].child));
+        json_name(&sb, &scratch, rows[r].child, 0);
         strbuf_printf(&sb, ",\"differs\":%s,\"counts\":[", rows[r].differs ? "true" : "false");
         for (size_t i = 0; i < m->n; i++)
             strbuf_printf(&sb, i ? ",%llu" : "%llu", (unsigned long long)counts[r * m->n + i]);
         strbuf_puts(&sb, "]}");
     }
     strbuf_puts(&sb, "\n]}\n");
+    strbuf_release(&scratch);
     free(rows);
     free(counts);
     return strbuf_detach(&sb);

@@ -10,18 +10,6 @@
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/* The C1 control or bidirectional formatting code point of a valid
- * n-byte sequence, or 0 when it is neither. */
-static uint32_t invisible(const unsigned char *p, size_t n)
-{
-    if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)
-        return p[1];
-    if (n != 3 || p[0] != 0xe2)
-        return 0;
-    uint32_t cp = 0x2000u | (uint32_t)(p[1] & 0x3f) << 6 | (uint32_t)(p[2] & 0x3f);
-    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
-}
-
 /* How the character at s[i] is written, when it is not plain: either a
  * byte sequence to copy (*copy, *copy_len) or a visible escape in
  * `shown` (e.g. "\x1b"). Returns the bytes consumed; sets *plain when the
@@ -47,7 +35,7 @@ static unit next_unit(const char *s, size_t len, size_t i, bool keep_layout)
             u.bytes_len = 3;
             return u;
         }
-        uint32_t cp = invisible((const unsigned char *)s + i, n);
+        uint32_t cp = utf8_invisible(s + i, n);
         u.used = n;
         if (cp) {
             snprintf(u.shown, sizeof u.shown, "\\u%04x", (unsigned)cp);
@@ -75,6 +63,22 @@ static unit next_unit(const char *s, size_t len, size_t i, bool keep_layout)
     u.bytes = s + i;
     u.bytes_len = 1;
     return u;
+}
+
+/* True when the backslash at s[i] must be shown doubled so that it cannot
+ * be read as the start of an escape: when what follows it is itself shown
+ * as an escape (a control or invisible character), is another backslash,
+ * or is a letter an escape starts with (\x, \u, \t, \n, \r). So the
+ * control byte ESC shows as \x1b, the text "\x1b" as \\x1b, and a backslash
+ * anywhere else (C:\Windows, /^smss\.exe$/) as itself. */
+static bool doubled_backslash(const char *s, size_t len, size_t i, bool keep_layout)
+{
+    if (i + 1 >= len)
+        return false;
+    char c = s[i + 1];
+    if (c == '\\' || c == 'x' || c == 'u' || c == 't' || c == 'n' || c == 'r')
+        return true;
+    return next_unit(s, len, i + 1, keep_layout).shown[0] != '\0';
 }
 
 static bool is_alnum(char c)
@@ -128,6 +132,8 @@ void md_escape_inline(strbuf *out, const char *s, size_t len)
                 esc = true;
             else if (c == '.' && www_dot(s, i))
                 esc = true;
+            if (c == '\\' && doubled_backslash(s, len, i, false))
+                strbuf_puts(out, "\\\\"); /* one more backslash shown */
             if (esc)
                 strbuf_putc(out, '\\');
             strbuf_putc(out, c);
@@ -210,6 +216,9 @@ void md_mermaid_label(strbuf *out, const char *s, size_t len)
                 break;
             case '`':
                 strbuf_puts(out, "#96;");
+                break;
+            case '\\':
+                strbuf_puts(out, doubled_backslash(s, len, i, false) ? "\\\\" : "\\");
                 break;
             default:
                 strbuf_putc(out, s[i]);

@@ -3,8 +3,9 @@
  * the inside of a fenced code block, and a Mermaid node label. In each
  * the goal is the same: the text shows literally once the Markdown is
  * rendered, whatever bytes it holds. Common to all three: invalid UTF-8
- * becomes U+FFFD, and control characters (C0, DEL, C1, bidirectional
- * overrides) are shown as \xNN or \uNNNN, as in terminal output. */
+ * becomes U+FFFD, and control characters (C0, DEL, and the C1,
+ * bidirectional and invisible format characters of utf8_invisible) are
+ * shown as \xNN or \uNNNN, as in terminal output. */
 #ifndef LINEAGE_MD_ESCAPE_H
 #define LINEAGE_MD_ESCAPE_H
 

@@ -20,6 +20,7 @@
 #include "limits.h"
 #include "model.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 /* ---- fact sets ---------------------------------------------------------- */
 
@@ -451,19 +452,43 @@ size_t lineage_profile_name_count(const lineage_profile *p) { return p->names.n;
 
 /* ---- text form ---------------------------------------------------------- */
 
+/* The length of the run at s[i] that a string may hold as it is: a
+ * printable ASCII byte other than '"' and '\\', or a valid UTF-8 sequence
+ * that is not invisible (utf8_invisible); 0 when the byte at s[i] must be
+ * escaped. */
+static size_t plain_length(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+    size_t n = utf8_valid_prefix(s + i, len - i);
+    return n && !utf8_invisible(s + i, n) ? n : 0;
+}
+
+/* A quoted profile string. Control bytes, invalid UTF-8 and every byte of
+ * a C1 control, bidirectional or invisible character are written \xNN,
+ * which the reader turns back into the same byte: a profile shows such a
+ * name in an editor or a terminal for what it is, and reads back byte for
+ * byte. */
 static void put_quoted(strbuf *sb, const char *s, size_t len)
 {
     strbuf_putc(sb, '"');
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    while (i < len) {
         unsigned char c = (unsigned char)s[i];
+        size_t n = plain_length(s, len, i);
+        if (n) {
+            strbuf_add(sb, s + i, n);
+            i += n;
+            continue;
+        }
         if (c == '"' || c == '\\') {
             strbuf_putc(sb, '\\');
             strbuf_putc(sb, (char)c);
-        } else if (c < 0x20 || c == 0x7f) {
-            strbuf_printf(sb, "\\x%02x", c);
         } else {
-            strbuf_putc(sb, (char)c);
+            strbuf_printf(sb, "\\x%02x", c);
         }
+        i++;
     }
     strbuf_putc(sb, '"');
 }
@@ -1063,24 +1088,42 @@ lineage_status lineage_profile_load(lineage_session *session, const char *path,
 /* ---- rules -------------------------------------------------------------- */
 
 /* A PCRE2 literal for a folded name: every ASCII punctuation escaped, "/"
- * as "\/" (patterns are written between slashes), control bytes as \xNN. */
+ * as "\/" (patterns are written between slashes); control bytes, invalid
+ * UTF-8 and every byte of a C1 control, bidirectional or invisible
+ * character as \xNN. Patterns match bytes (they are compiled without
+ * PCRE2_UTF), so \xe2\x80\xae matches U+202E and nothing else, and the
+ * rule file holds no character that would hide or reorder the text
+ * around it. */
 static void put_pattern_literal(strbuf *sb, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    while (i < len) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch == 0x7f)
+        if (ch >= 0x80) {
+            size_t n = utf8_valid_prefix(s + i, len - i);
+            if (n && !utf8_invisible(s + i, n)) {
+                strbuf_add(sb, s + i, n);
+                i += n;
+                continue;
+            }
             strbuf_printf(sb, "\\x%02x", ch);
-        else if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                                (ch >= '0' && ch <= '9') || ch == ' ')) {
+        } else if (ch < 0x20 || ch == 0x7f) {
+            strbuf_printf(sb, "\\x%02x", ch);
+        } else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                     (ch >= '0' && ch <= '9') || ch == ' ')) {
             strbuf_putc(sb, '\\');
             strbuf_putc(sb, (char)ch);
-        } else
+        } else {
             strbuf_putc(sb, (char)ch);
+        }
+        i++;
     }
 }
 
-/* A quoted rule-language string: only \" \\ \n exist there, so other
- * control bytes are dropped from titles and descriptions. */
+/* A quoted rule-language string: only \" \\ \n exist there. Titles escape
+ * the name they hold before it gets here (strbuf_add_escaped), so the text
+ * is visible already; a control byte left anyway is written as the text
+ * \xNN (its backslash as \\), never dropped. */
 static void put_rule_string(strbuf *sb, const char *s, size_t len)
 {
     strbuf_putc(sb, '"');
@@ -1089,8 +1132,11 @@ static void put_rule_string(strbuf *sb, const char *s, size_t len)
         if (ch == '"' || ch == '\\') {
             strbuf_putc(sb, '\\');
             strbuf_putc(sb, (char)ch);
-        } else if (ch >= 0x20 && ch != 0x7f)
+        } else if (ch < 0x20 || ch == 0x7f) {
+            strbuf_printf(sb, "\\\\x%02x", ch);
+        } else {
             strbuf_putc(sb, (char)ch);
+        }
     }
     strbuf_putc(sb, '"');
 }
@@ -1100,24 +1146,7 @@ static void put_rule_string(strbuf *sb, const char *s, size_t len)
  * '%'). Rules match real names. */
 static void put_image_name(strbuf *sb, const lineage_name *n)
 {
-    const char *t = lineage_name_text(n);
-    size_t len = lineage_name_length(n);
-    const char *mark = lineage_key_mark_unescaped(t, len);
-    if (mark) {
-        strbuf_puts(sb, mark);
-        return;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (t[i] == '%' && len - i >= 3 && memcmp(t + i, "%25", 3) == 0) {
-            strbuf_putc(sb, '%');
-            i += 2;
-        } else if (t[i] == '%' && len - i >= 3 && memcmp(t + i, "%2F", 3) == 0) {
-            strbuf_putc(sb, '/');
-            i += 2;
-        } else {
-            strbuf_putc(sb, t[i]);
-        }
-    }
+    lineage_key_put_image_name(sb, lineage_name_text(n), lineage_name_length(n), 0);
 }
 
 /* The rule ID a name would have alone: "fleet." and the image name with
@@ -1246,8 +1275,11 @@ static void put_name_rule(strbuf *sb, const lineage_profile *p, const profile_fa
 {
     strbuf_printf(sb, "\nrule %s {\n  severity %s\n  title ", id,
                   profile_is_protected(real->data) ? "high" : "medium");
+    /* The name in the title is shown as terminal output shows it (a\r.exe,
+     * \u202e, a backslash doubled), so the title names it exactly and
+     * carries no control or invisible character to whatever shows it. */
     strbuf tt = STRBUF_INIT;
-    strbuf_add(&tt, real->data, real->len);
+    strbuf_add_escaped(&tt, real->data, real->len);
     strbuf_puts(&tt, " outside the fleet's learned lineage");
     put_rule_string(sb, tt.data, tt.len);
     tt.len = 0;

@@ -11,7 +11,13 @@
  * the dump's file and the process's line. Levels map critical and high to
  * "error", medium to "warning", low and info to "note"; the lineage level
  * itself is kept in the properties, and so is the build a finding's dump
- * was checked as when its listing gave none (--assume-os). */
+ * was checked as when its listing gave none (--assume-os).
+ *
+ * Viewers show message and description texts as they are, so those are
+ * escaped as terminal output is (control, invisible and bidirectional
+ * characters as \xNN or \uNNNN): input names and chains with backslashes
+ * doubled, rule texts with backslashes kept. `properties` keep every
+ * value exact, for tools. */
 #include <lineage/report.h>
 
 #include <stdint.h>
@@ -99,6 +105,29 @@ static void text_object(json_writer *w, const char *key, const char *s, size_t l
     json_end_object(w);
 }
 
+/* text_object for rule-file text (titles, descriptions): shown escaped,
+ * backslashes kept as written. With `paragraphs`, a newline stays one (a
+ * description's paragraphs are joined by a blank line). */
+static void rule_text_object(json_writer *w, const char *key, const char *s, size_t len,
+                             int paragraphs)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_add(&sb, "", 0);
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = paragraphs ? memchr(s + i, '\n', len - i) : NULL;
+        size_t run = nl ? (size_t)(nl - (s + i)) : len - i;
+        strbuf_add_escaped_text(&sb, s + i, run);
+        i += run;
+        if (nl) {
+            strbuf_putc(&sb, '\n');
+            i++;
+        }
+    }
+    text_object(w, key, sb.data, sb.len);
+    strbuf_release(&sb);
+}
+
 /* A file name as a URI reference: unreserved characters and '/' as they
  * are, every other byte percent-encoded (so spaces, '%', '#' and bytes
  * that are not ASCII survive a URI parser). */
@@ -159,12 +188,12 @@ static void write_model_rule(json_writer *w, const lineage_tvalue *r)
     json_key(w, "name");
     json_string_n(w, id, len);
     const char *title = str(field(r, "title"), &len);
-    text_object(w, "shortDescription", title, len);
+    rule_text_object(w, "shortDescription", title, len, 0);
     const char *desc = str(field(r, "description"), &dlen);
     if (dlen)
-        text_object(w, "fullDescription", desc, dlen);
+        rule_text_object(w, "fullDescription", desc, dlen, 1);
     else
-        text_object(w, "fullDescription", title, len);
+        rule_text_object(w, "fullDescription", title, len, 0);
     const tvalue_cell *first_ref = tvalue_list_first(field(r, "references"));
     if (first_ref) {
         const char *ref = str(tvalue_cell_value(first_ref), &len);
@@ -305,11 +334,11 @@ static void write_finding(json_writer *w, const rule_table *t, const dump_table 
     const lineage_tvalue *p = field(f, "process");
     const lineage_tvalue *e = field(f, "evidence");
     msg->len = 0;
-    strbuf_add(msg, title, tlen);
+    strbuf_add_escaped_text(msg, title, tlen);
     if (p) {
         const char *name = str(field(p, "name"), &len);
         strbuf_add(msg, ": ", 2);
-        strbuf_add(msg, name, len);
+        strbuf_add_escaped(msg, name, len);
         const lineage_tvalue *pid = field(p, "pid");
         strbuf_printf(msg, " (PID %llu)",
                       (unsigned long long)(uint64_t)(pid ? tvalue_get_number(pid) : 0));
@@ -317,7 +346,7 @@ static void write_finding(json_writer *w, const rule_table *t, const dump_table 
     const char *chain = str(field(e, "chain"), &len);
     if (len) {
         strbuf_add(msg, ", chain ", 8);
-        strbuf_add(msg, chain, len);
+        strbuf_add_escaped(msg, chain, len);
     }
     text_object(w, "message", msg->data, msg->len);
     write_location(w, uri, field(e, "file"), field(e, "line"));
@@ -329,8 +358,15 @@ static void write_finding(json_writer *w, const rule_table *t, const dump_table 
         json_begin_object(w);
         json_key(w, "kind");
         json_string(w, "external");
-        if (reason)
-            key_value(w, "justification", reason);
+        if (reason) {
+            size_t rlen;
+            const char *rs = str(reason, &rlen);
+            strbuf why = STRBUF_INIT;
+            strbuf_add_escaped_text(&why, rs, rlen);
+            json_key(w, "justification");
+            json_string_n(w, why.data, why.len);
+            strbuf_release(&why);
+        }
         json_end_object(w);
         json_end_array(w);
     }
@@ -366,7 +402,10 @@ static void write_difference(json_writer *w, const rule_table *t, strbuf *id, st
     json_key(w, "level");
     json_string(w, sarif_level(field(d, "level")));
     const char *message = str(field(d, "message"), &len);
-    text_object(w, "message", message, len);
+    strbuf shown = STRBUF_INIT; /* as `lineage diff` shows it */
+    strbuf_add_escaped(&shown, message, len);
+    text_object(w, "message", shown.data, shown.len);
+    strbuf_release(&shown);
     const lineage_tvalue *e = field(d, "evidence");
     write_location(w, uri, field(e, "file"), field(e, "line"));
     json_key(w, "properties");

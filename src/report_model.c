@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "limits.h"
+#include "lineage_key.h"
 #include "matrix.h"
 #include "md_escape.h"
 #include "report_model.h"
@@ -649,12 +650,18 @@ static lineage_tvalue *matrix_value(arena *a, lineage_report *r)
         tvalue_list_add(a, cols, x);
     }
     size_t differing = 0;
+    strbuf name = STRBUF_INIT;
     for (size_t i = 0; i < nrows; i++) {
         lineage_tvalue *row = tvalue_map(a), *cells = tvalue_list(a);
-        tvalue_map_set_string(a, row, "parent", lineage_name_text(rows[i].parent),
-                              lineage_name_length(rows[i].parent));
-        tvalue_map_set_string(a, row, "child", lineage_name_text(rows[i].child),
-                              lineage_name_length(rows[i].child));
+        /* Image names, not key components (see lineage_key_put_image_name). */
+        name.len = 0;
+        lineage_key_put_image_name(&name, lineage_name_text(rows[i].parent),
+                                   lineage_name_length(rows[i].parent), 1);
+        tvalue_map_set_string(a, row, "parent", name.data, name.len);
+        name.len = 0;
+        lineage_key_put_image_name(&name, lineage_name_text(rows[i].child),
+                                   lineage_name_length(rows[i].child), 0);
+        tvalue_map_set_string(a, row, "child", name.data, name.len);
         tvalue_map_set_bool(a, row, "differs", rows[i].differs);
         differing += rows[i].differs != 0;
         for (size_t c = 0; c < ncols; c++) {
@@ -675,6 +682,7 @@ static lineage_tvalue *matrix_value(arena *a, lineage_report *r)
     tvalue_map_set(a, m, "columns", cols);
     tvalue_map_set(a, m, "rows", list);
     tvalue_map_set_number(a, m, "differing", (int64_t)differing);
+    strbuf_release(&name);
     free(rows);
     free(counts);
     lineage_matrix_free(mx);

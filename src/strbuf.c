@@ -113,19 +113,6 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The code point of a valid `n`-byte sequence when it is a C1 control or
- * a bidirectional embedding, override or isolate; 0 otherwise. */
-static uint32_t invisible_control(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)
-        return (uint32_t)p[1];
-    if (n != 3 || p[0] != 0xe2)
-        return 0;
-    uint32_t cp = 0x2000u | (uint32_t)(p[1] & 0x3f) << 6 | (uint32_t)(p[2] & 0x3f);
-    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
-}
-
 /* "\\x" or "\\u" and `digits` lowercase hex digits of v. */
 static void add_hex_escape(strbuf *sb, char kind, unsigned v, int digits)
 {
@@ -188,11 +175,12 @@ static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             size_t n = utf8_valid_prefix(s + i, len - i);
-            uint32_t cp = n ? invisible_control(s + i, n) : 0;
+            uint32_t cp = n ? utf8_invisible(s + i, n) : 0;
             if (cp) {
-                /* C1 controls (U+0080-U+009F; U+009B is CSI on some
-                 * terminals) and bidirectional overrides, which reorder
-                 * what is shown, are escaped like C0 controls. */
+                /* C1 controls (U+009B is CSI on some terminals),
+                 * bidirectional controls, which reorder what is shown,
+                 * and invisible format characters, which make one name
+                 * look like another, are escaped like C0 controls. */
                 add_hex_escape(sb, 'u', (unsigned)cp, 4);
                 i += n;
                 continue;

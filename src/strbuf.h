@@ -59,9 +59,10 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     ;
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap);
 /* Appends bytes with control characters, DEL, backslash and invalid UTF-8
- * shown as \xNN escapes (\t, \n, \r by name), and C1 controls and
- * bidirectional overrides as \uNNNN, so terminal output cannot carry escape
- * sequences from input. */
+ * shown as \xNN escapes (\t, \n, \r by name), and C1 controls,
+ * bidirectional controls and invisible format characters (utf8_invisible)
+ * as \uNNNN, so terminal output cannot carry escape sequences from input
+ * and one name cannot pass for another. */
 void strbuf_add_escaped(strbuf *sb, const char *s, size_t len);
 /* The same, but a backslash stays a backslash: for text a person wrote to
  * be read as written (rule titles, patterns such as /^smss\.exe$/). */

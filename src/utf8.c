@@ -59,3 +59,21 @@ size_t utf8_encode(uint32_t cp, char *out)
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
 }
+
+uint32_t utf8_invisible(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
+    if (n == 2)
+        cp = (uint32_t)(p[0] & 0x1f) << 6 | (uint32_t)(p[1] & 0x3f);
+    else if (n == 3)
+        cp = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
+             (uint32_t)(p[2] & 0x3f);
+    else
+        return 0; /* none of them is 4 bytes long */
+    int hit = (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c || cp == 0x180e ||
+              (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+              (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) ||
+              cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+    return hit ? cp : 0;
+}

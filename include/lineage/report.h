@@ -162,6 +162,12 @@ LINEAGE_API lineage_status lineage_report_render_json(const lineage_report *repo
  * A finding's properties hold its lineage level, dump, process, chain,
  * expectation and references, and `assumed_os` and `assumed_build` when
  * its dump gave no build and one was assumed (lineage_report_assume_build).
+ * Texts a viewer shows (message.text, the rules' shortDescription and
+ * fullDescription, suppression justifications) are escaped as terminal
+ * output is: control characters as \xNN, \t, \n, \r, invisible and
+ * bidirectional characters as \uNNNN; names and chains with backslashes
+ * doubled, rule texts as written, and the line breaks between a
+ * description's paragraphs kept. Properties keep every value exact.
  * Ownership and failures as for lineage_report_render_xml. */
 LINEAGE_API lineage_status lineage_report_render_sarif(const lineage_report *report, char **out,
                                                        size_t *len, lineage_diag_list *diags);

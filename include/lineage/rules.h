@@ -230,6 +230,21 @@ LINEAGE_API unsigned long lineage_rule_get_line(const lineage_rule *r);
 LINEAGE_API const char *lineage_rule_get_text(const lineage_rule *r);
 LINEAGE_API int lineage_rule_is_disabled(const lineage_rule *r);
 
+/** The rules as `lineage rules list` prints them, in load order, three
+ * lines each ("LEVEL    id [disabled]", the title, "os: SCOPE  (FILE:LINE)"),
+ * then "N rules". Titles, scopes and file names are shown escaped as in
+ * the findings text (control characters as \xNN or \n, invisible and
+ * bidirectional characters as \uNNNN), so a rule file cannot send a
+ * terminal escape sequence or break a listing's lines. The caller frees
+ * the result; a NULL set lists no rules. */
+LINEAGE_API char *lineage_ruleset_render_list(const lineage_ruleset *set);
+/** One rule as `lineage rules show` prints it: "# FILE:LINE", "# level:
+ * LEVEL [(disabled)]", "# os: SCOPE", then the rule's source text and a
+ * newline. The text keeps its line breaks and tabs; every other control
+ * byte and every invisible or bidirectional character is escaped as
+ * above. The caller frees the result; NULL for a NULL rule. */
+LINEAGE_API char *lineage_rule_render_text(const lineage_rule *r);
+
 #ifdef __cplusplus
 }
 #endif

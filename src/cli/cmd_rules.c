@@ -139,27 +139,19 @@ static int on_option(void *p, int id, const char *value)
     return cli_rules_option("rules", p, id, value);
 }
 
-static void upper(const char *s, char *out, size_t cap)
+/* Prints a string the library rendered (and frees it). */
+static int print_rendered(char *text)
 {
-    size_t i = 0;
-    for (; s[i] && i + 1 < cap; i++)
-        out[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
-    out[i] = 0;
+    if (!text)
+        abort();
+    fputs(text, stdout);
+    free(text);
+    return EXIT_CLEAN;
 }
 
 static int list_rules(const lineage_ruleset *set)
 {
-    size_t n = lineage_ruleset_rule_count(set);
-    for (size_t i = 0; i < n; i++) {
-        const lineage_rule *r = lineage_ruleset_rule(set, i);
-        char lv[16];
-        upper(lineage_level_name(lineage_rule_get_level(r)), lv, sizeof lv);
-        printf("%-8s %s%s\n         %s\n         os: %s  (%s:%lu)\n", lv, lineage_rule_get_id(r),
-               lineage_rule_is_disabled(r) ? " [disabled]" : "", lineage_rule_get_title(r),
-               lineage_rule_get_scope(r), lineage_rule_get_file(r), lineage_rule_get_line(r));
-    }
-    printf("%zu rule%s\n", n, n == 1 ? "" : "s");
-    return EXIT_CLEAN;
+    return print_rendered(lineage_ruleset_render_list(set));
 }
 
 static int show_rule(const lineage_ruleset *set, const char *id)
@@ -180,11 +172,7 @@ static int show_rule(const lineage_ruleset *set, const char *id)
         free(ids);
         return EXIT_USAGE;
     }
-    printf("# %s:%lu\n# level: %s%s\n# os: %s\n", lineage_rule_get_file(r), lineage_rule_get_line(r),
-           lineage_level_name(lineage_rule_get_level(r)),
-           lineage_rule_is_disabled(r) ? " (disabled)" : "", lineage_rule_get_scope(r));
-    printf("%s\n", lineage_rule_get_text(r));
-    return EXIT_CLEAN;
+    return print_rendered(lineage_rule_render_text(r));
 }
 
 int cmd_rules(int argc, char **argv)

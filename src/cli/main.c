@@ -1,4 +1,5 @@
 /* lineage: the command-line tool. Dispatches to one file per subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,11 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     tune_malloc();
+    /* Past a file-size limit (ulimit -f) a write would raise SIGXFSZ and
+     * end the run on the spot, leaving -o's temporary file behind. Ignored,
+     * the write fails with EFBIG instead, and the usual cleanup removes
+     * the temporary file and says why. */
+    signal(SIGXFSZ, SIG_IGN);
     int rc = run(argc, argv);
     /* Help, --version, and any output a command did not check: a command
      * that saw its write fail said so and exits 3 or 4. */

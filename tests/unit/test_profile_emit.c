@@ -148,6 +148,84 @@ static void test_odd_names_text_round_trip(void **state)
     lineage_session_free(s);
 }
 
+/* Image names with a C1 control (U+009B, CSI), a lone 0x9b byte, a
+ * right-to-left override, a zero width space and a carriage return. */
+#define INVISIBLE_LISTING                                                                      \
+    "kd> .dumpdebug\n"                                                                         \
+    "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"                        \
+    "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0001\tc1\xc2\x9b" "31m\x9b\xe2\x80\xae" \
+    "txt.exe\n"                                                                                \
+    "Parent+: 0x0010--->\tChild: 0x0014\tActiveThreads->0001\tsvc\xe2\x80\x8bhost.exe\n"      \
+    "Parent+: 0x0004--->\tChild: 0x0018\tActiveThreads->0001\ta\r.exe\n"
+
+/* True when text holds a byte a terminal or an editor would not show as
+ * itself: a control byte, or the first byte of U+009B, U+200B or U+202E. */
+static int has_hidden_bytes(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p == 0x9b)
+            return 1;
+        if ((p[0] == 0xc2 && p[1] == 0x9b) || (p[0] == 0xe2 && p[1] == 0x80))
+            return 1;
+    }
+    return 0;
+}
+
+/* A profile writes such names with \xNN escapes and reads them back to
+ * the same bytes: the dump has no differences against it. */
+static void test_invisible_names_in_profiles(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_profile *p = learn_text(s, INVISIBLE_LISTING);
+    char *text = lineage_profile_write_text(p);
+    assert_false(has_hidden_bytes(text));
+    assert_non_null(strstr(text, "\nname \"c1\\xc2\\x9b31m\\x9b\\xe2\\x80\\xaetxt.exe\" dumps 1 "));
+    assert_non_null(strstr(text, "\nname \"svc\\xe2\\x80\\x8bhost.exe\" dumps 1 "));
+    assert_non_null(strstr(text, "\nname \"a\\x0d.exe\" dumps 1 "));
+    assert_reads_back(s, text);
+
+    lineage_profile *q = parse_ok(s, text);
+    lineage_dump *d = read_one(s, INVISIBLE_LISTING);
+    lineage_diff *diff = NULL;
+    assert_int_equal(lineage_diff_new(q, d, NULL, &diff), LINEAGE_OK);
+    assert_int_equal(lineage_diff_count(diff), 0);
+    lineage_diff_free(diff);
+    lineage_dump_free(d);
+    lineage_profile_free(q);
+    free(text);
+    lineage_profile_free(p);
+    lineage_session_free(s);
+}
+
+/* Rules learned from such names escape them in patterns (as bytes, which
+ * is how patterns match) and in titles (as terminal output shows them),
+ * drop nothing, and pass on their own dump. */
+static void test_invisible_names_in_rules(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_profile *p = learn_text(s, INVISIBLE_LISTING);
+    char *rules = lineage_profile_emit_rules(p);
+    assert_false(has_hidden_bytes(rules));
+    assert_non_null(strstr(rules, "  title \"c1\\\\u009b31m\\\\x9b\\\\u202etxt.exe outside "));
+    assert_non_null(strstr(rules, "  title \"svc\\\\u200bhost.exe outside "));
+    assert_non_null(strstr(rules, "  title \"a\\\\r.exe outside "));
+    assert_non_null(strstr(rules, "  count /^c1\\xc2\\x9b31m\\x9b\\xe2\\x80\\xaetxt\\.exe$/ at most 1\n"));
+    assert_non_null(strstr(rules, "  parent /^svc\\xe2\\x80\\x8bhost\\.exe$/ is /^(?:c1\\xc2\\x9b31m"
+                                  "\\x9b\\xe2\\x80\\xaetxt\\.exe)$/\n"));
+    assert_non_null(strstr(rules, "  count /^a\\x0d\\.exe$/ at most 1\n"));
+    strbuf findings = STRBUF_INIT, errors = STRBUF_INIT;
+    assert_true(rule_case_run(rules, INVISIBLE_LISTING, &findings, &errors));
+    assert_string_equal(errors.data ? errors.data : "", "");
+    assert_string_equal(findings.data ? findings.data : "", "");
+    strbuf_release(&findings);
+    strbuf_release(&errors);
+    free(rules);
+    lineage_profile_free(p);
+    lineage_session_free(s);
+}
+
 /* Names in a profile are key components: a bare '/' or a '%' that is not
  * %25 or %2F is refused (nothing the writer writes has one). */
 static void test_reader_refuses_unescaped_names(void **state)
@@ -685,6 +763,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_odd_names_pass_their_own_rules),
         cmocka_unit_test(test_odd_names_text_round_trip),
+        cmocka_unit_test(test_invisible_names_in_profiles),
+        cmocka_unit_test(test_invisible_names_in_rules),
         cmocka_unit_test(test_reader_refuses_unescaped_names),
         cmocka_unit_test(test_mark_names),
         cmocka_unit_test(test_reader_mark_escapes),

@@ -408,6 +408,56 @@ static void test_baseline_differences(void **state)
     free(bad);
 }
 
+/* Keys percent-encode '%' and '/' in names; sentences and the matrix name
+ * the real image names. */
+static void test_key_escapes_stay_in_keys(void **state)
+{
+    (void)state;
+    static const char base[] = "kd> .dumpdebug\n"
+                               "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"
+                               "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0002\tsmss.exe\n";
+    static const char both[] = "kd> .dumpdebug\n"
+                               "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"
+                               "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0002\tsmss.exe\n"
+                               "kd> .dumpdebug\n"
+                               "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"
+                               "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0002\tsmss.exe\n"
+                               "Parent+: 0x0004--->\tChild: 0x0018\tActiveThreads->0001\ta%b.exe\n"
+                               "Parent+: 0x0018--->\tChild: 0x001c\tActiveThreads->0001\tx</y.exe\n";
+    built b = build(both, base);
+    const lineage_tvalue *root = report_model_tree(b.report);
+    const lineage_tvalue *diffs = get(root, "differences");
+    int seen_a = 0, seen_x = 0;
+    for (const tvalue_cell *c = tvalue_list_first(diffs); c; c = tvalue_cell_next(c)) {
+        const char *key = get_str(tvalue_cell_value(c), "key");
+        const char *msg = get_str(tvalue_cell_value(c), "message");
+        assert_null(strstr(msg, "%25"));
+        assert_null(strstr(msg, "%2F"));
+        if (strcmp(key, "system/a%25b.exe") == 0) {
+            assert_string_equal(msg, "a%b.exe is new: the baseline never had this image name "
+                                     "(1 instance)");
+            seen_a = 1;
+        } else if (strcmp(key, "system/a%25b.exe/x<%2Fy.exe") == 0) {
+            assert_string_equal(msg, "x</y.exe is new: the baseline never had this image name "
+                                     "(1 instance)");
+            seen_x = 1;
+        }
+    }
+    assert_true(seen_a && seen_x);
+    const lineage_tvalue *rows = get(root, "matrix.rows");
+    int row_a = 0, row_x = 0;
+    for (const tvalue_cell *c = tvalue_list_first(rows); c; c = tvalue_cell_next(c)) {
+        const char *parent = get_str(tvalue_cell_value(c), "parent");
+        const char *child = get_str(tvalue_cell_value(c), "child");
+        assert_null(strstr(child, "%2"));
+        row_a += strcmp(parent, "system") == 0 && strcmp(child, "a%b.exe") == 0;
+        row_x += strcmp(parent, "a%b.exe") == 0 && strcmp(child, "x</y.exe") == 0;
+    }
+    assert_int_equal(row_a, 1);
+    assert_int_equal(row_x, 1);
+    done(&b);
+}
+
 /* A Sysmon log brings each process's integrity level and GUID into the
  * process maps of the model (here a difference's: smss.exe is orphaned
  * against a kd baseline, the log having no System process). */
@@ -691,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_hostile_names_markdown),
         cmocka_unit_test(test_hostile_names_html),
         cmocka_unit_test(test_baseline_differences),
+        cmocka_unit_test(test_key_escapes_stay_in_keys),
         cmocka_unit_test(test_sysmon_process_facts),
         cmocka_unit_test(test_findings_order),
         cmocka_unit_test(test_inputs_first_appearance),

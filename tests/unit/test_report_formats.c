@@ -507,6 +507,61 @@ static void test_hostile_names(void **state)
     done(&b);
 }
 
+/* SARIF viewers show message and description texts as they are: those
+ * are escaped as terminal output is, while properties keep names exact. */
+#define EVIL "evil\x1b]0;x\x07gpj\xe2\x80\xae" "exe\xe2\x80\x8b"
+static const char evil_rule[] = "rule site-evil {\n"
+                                "  severity high\n"
+                                "  title \"T\x1b[2J\x07 \xe2\x80\xae" "end\"\n"
+                                "  description \"D\x1b[2J\"\n"
+                                "  parent /^evil/ is /^never$/\n"
+                                "}\n";
+
+static void test_sarif_display_text_escaped(void **state)
+{
+    (void)state;
+    static const char base[] = "kd> .dumpdebug\n"
+                               "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n";
+    static const char suspect[] = "kd> .dumpdebug\n"
+                                  "Parent+: 0x0000--->\tChild: 0x0004\tActiveThreads->0080\tSystem\n"
+                                  "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0001\t" EVIL
+                                  "\n";
+    built b = build_with(suspect, base, evil_rule);
+    char *sarif = render(b.report, FMT_SARIF, NULL);
+    char *t = flatten(sarif);
+    size_t messages = 0;
+    for (const char *line = t; (line = strchr(line, '\n')) != NULL;) {
+        line++;
+        size_t n = strcspn(line, "\n");
+        const char *eq = memchr(line, '=', n);
+        if (!eq)
+            continue;
+        /* Display texts: message.text, short/fullDescription.text,
+         * justification; nothing raw in them. */
+        int display = (eq - line > 5 && memcmp(eq - 5, ".text", 5) == 0) ||
+                      (eq - line > 14 && memcmp(eq - 14, ".justification", 14) == 0);
+        if (!display)
+            continue;
+        for (const char *c = eq; c < line + n; c++) {
+            assert_false(*c == '\x1b' || *c == '\x07');
+            assert_false(memcmp(c, "\xe2\x80\xae", 3) == 0 || memcmp(c, "\xe2\x80\x8b", 3) == 0);
+        }
+        messages += strstr(line, ".message.text=") != NULL && strstr(line, "\\u202e") != NULL &&
+                    eq < strstr(line, "\\u202e");
+    }
+    /* The finding and the difference name the process, escaped. */
+    assert_true(messages >= 2);
+    assert_non_null(strstr(t, "message.text=T\\x1b[2J\\x07 \\u202eend: "
+                              "evil\\x1b]0;x\\x07gpj\\u202eexe\\u200b (PID 16)"));
+    assert_non_null(strstr(t, "message.text=evil\\x1b]0;x\\x07gpj\\u202eexe\\u200b is new"));
+    assert_non_null(strstr(t, "fullDescription.text=D\\x1b[2J\n"));
+    /* Properties stay exact. */
+    assert_non_null(strstr(t, ".properties.process=" EVIL "\n"));
+    free(t);
+    free(sarif);
+    done(&b);
+}
+
 /* ---- validation ---------------------------------------------------------------- */
 
 static void test_validation_errors(void **state)
@@ -605,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_tampered_all_formats),
         cmocka_unit_test(test_suppressed),
         cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_sarif_display_text_escaped),
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_arguments),
         cmocka_unit_test(test_golden_xml_valid),

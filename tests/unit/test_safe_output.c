@@ -85,6 +85,19 @@ static void test_c1_and_bidi(void **state)
     assert_tree_for("\xc2\xa0nbsp", "\xc2\xa0nbsp (0x4) 1 thread\n"); /* U+00A0 is text */
 }
 
+/* Invisible and format characters would make "svc<U+200B>host.exe" look
+ * exactly like svchost.exe: they are shown as \uNNNN too. */
+static void test_invisible_format_characters(void **state)
+{
+    (void)state;
+    assert_tree_for("svc\xe2\x80\x8bhost.exe", "svc\\u200bhost.exe (0x4) 1 thread\n");
+    assert_tree_for("ls\xc2\xad" "ass.exe", "ls\\u00adass.exe (0x4) 1 thread\n");
+    assert_tree_for("\xef\xbb\xbf" "csrss.exe", "\\ufeffcsrss.exe (0x4) 1 thread\n");
+    assert_tree_for("a\xe2\x81\xa0" "b\xe2\x80\x8f" "c", "a\\u2060b\\u200fc (0x4) 1 thread\n");
+    assert_tree_for("x\xe2\x80\xa8y\xd8\x9c" "z", "x\\u2028y\\u061cz (0x4) 1 thread\n");
+    assert_tree_for("m\xe1\xa0\x8en\xef\xbf\xbao", "m\\u180en\\ufffao (0x4) 1 thread\n");
+}
+
 /* A header field name is quoted in a warning: the message is escaped. */
 static void test_diagnostic_message(void **state)
 {
@@ -172,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_control_bytes),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_c1_and_bidi),
+        cmocka_unit_test(test_invisible_format_characters),
         cmocka_unit_test(test_diagnostic_message),
         cmocka_unit_test(test_source_name),
         cmocka_unit_test(test_findings_text),

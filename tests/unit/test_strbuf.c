@@ -91,14 +91,21 @@ static void reference_escape(strbuf *sb, const char *s, size_t len, int backslas
         if (c >= 0x80) {
             size_t n = utf8_valid_prefix(s + i, len - i);
             const unsigned char *p = (const unsigned char *)s + i;
-            uint32_t cp = 0;
-            if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)
-                cp = p[1];
-            if (n == 3 && p[0] == 0xe2) {
-                uint32_t x = 0x2000u | (uint32_t)(p[1] & 0x3f) << 6 | (uint32_t)(p[2] & 0x3f);
-                if ((x >= 0x202a && x <= 0x202e) || (x >= 0x2066 && x <= 0x2069))
+            uint32_t cp = 0, x = 0;
+            if (n == 2)
+                x = (uint32_t)(p[0] & 0x1f) << 6 | (uint32_t)(p[1] & 0x3f);
+            if (n == 3)
+                x = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
+                    (uint32_t)(p[2] & 0x3f);
+            /* C1 controls, bidirectional controls and invisible formats. */
+            static const uint32_t shown[][2] = {
+                {0x80, 0x9f},     {0xad, 0xad},     {0x61c, 0x61c},   {0x180e, 0x180e},
+                {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x2064}, {0x2066, 0x206f},
+                {0xfeff, 0xfeff}, {0xfff9, 0xfffb},
+            };
+            for (size_t k = 0; n && n < 4 && k < sizeof shown / sizeof shown[0]; k++)
+                if (x >= shown[k][0] && x <= shown[k][1])
                     cp = x;
-            }
             if (cp) {
                 snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
                 strbuf_puts(sb, tmp);
@@ -172,6 +179,9 @@ static void test_escape_every_byte(void **state)
         "\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "back\\slash\\\\path\\",
         "\xc0\xaf overlong \xed\xa0\x80 surrogate", "x\xf0\x9f\x98\x80y",
         "1234567\x7f" "89abcdef\x1b[31m",     "",
+        "svc\xe2\x80\x8b" "host.exe soft\xc2\xad" "hyphen \xd8\x9c" "alm \xe1\xa0\x8e" "mvs",
+        "\xef\xbb\xbf" "bom \xef\xbf\xb9\xef\xbf\xba\xef\xbf\xbb" "ann \xe2\x80\xa8\xe2\x80\xa9",
+        "\xe2\x81\xa0\xe2\x81\xa4\xe2\x81\xa5\xe2\x81\xaf \xe2\x80\x8a\xe2\x80\x90 \xc2\xa0\xc2\xae",
     };
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
         expect_same_escape(samples[i], strlen(samples[i]));
@@ -181,6 +191,39 @@ static void test_escape_every_byte(void **state)
     assert_non_null(sb.data);
     assert_string_equal(sb.data, "");
     strbuf_release(&sb);
+}
+
+/* Invisible and format characters are shown, so a name holding one never
+ * looks like the name without it; their neighbours stay as they are. */
+static void test_escape_invisible(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"svc\xe2\x80\x8bhost.exe", "svc\\u200bhost.exe"},   /* zero width space */
+        {"svc\xe2\x80\x8c" "a\xe2\x80\x8d" "b", "svc\\u200ca\\u200db"},
+        {"l\xe2\x80\x8e" "r\xe2\x80\x8f", "l\\u200er\\u200f"}, /* LRM, RLM */
+        {"soft\xc2\xadhyphen", "soft\\u00adhyphen"},
+        {"a\xd8\x9c" "b", "a\\u061cb"},                       /* Arabic letter mark */
+        {"a\xe1\xa0\x8e" "b", "a\\u180eb"},                   /* Mongolian vowel sep. */
+        {"\xe2\x81\xa0" "a\xe2\x81\xa4", "\\u2060a\\u2064"},  /* word joiner ... */
+        {"\xef\xbb\xbf" "bom", "\\ufeffbom"},
+        {"\xef\xbf\xb9" "x\xef\xbf\xbb", "\\ufff9x\\ufffb"},  /* annotations */
+        {"l1\xe2\x80\xa8l2\xe2\x80\xa9", "l1\\u2028l2\\u2029"},
+        {"\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9", "\\u202a\\u2066\\u2069"},
+        /* Visible neighbours: hyphen, no-break space, U+2065, U+2070. */
+        {"\xe2\x80\x90\xc2\xa0\xe2\x81\xa5\xe2\x81\xb0", "\xe2\x80\x90\xc2\xa0\xe2\x81\xa5\xe2\x81\xb0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf sb = STRBUF_INIT;
+        strbuf_add_escaped(&sb, cases[i].in, strlen(cases[i].in));
+        assert_string_equal(sb.data, cases[i].out);
+        sb.len = 0;
+        strbuf_add_escaped_text(&sb, cases[i].in, strlen(cases[i].in));
+        assert_string_equal(sb.data, cases[i].out);
+        strbuf_release(&sb);
+    }
 }
 
 /* Pseudo-random strings drawn mostly from plain text with a few bytes of
@@ -210,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_pad_and_reserve),
         cmocka_unit_test(test_printf),
         cmocka_unit_test(test_escape_every_byte),
+        cmocka_unit_test(test_escape_invisible),
         cmocka_unit_test(test_escape_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

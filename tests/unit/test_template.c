@@ -697,6 +697,21 @@ static void test_markdown_literal(void **state)
     assert_literal("cr\rx", "<p>cr\\rx</p>\n");
     assert_literal("bidi\xe2\x80\xae" "exe.txt", "<p>bidi\\u202eexe.txt</p>\n");
     assert_literal("c1\xc2\x9b", "<p>c1\\u009b</p>\n");
+    /* Invisible and format characters show, so no name passes for another. */
+    assert_literal("svc\xe2\x80\x8bhost.exe", "<p>svc\\u200bhost.exe</p>\n");
+    assert_literal("soft\xc2\xadhyphen \xef\xbb\xbf" "bom \xe2\x81\xa0" "wj",
+                   "<p>soft\\u00adhyphen \\ufeffbom \\u2060wj</p>\n");
+    assert_literal("l\xe2\x80\x8f" "r \xd8\x9c \xe2\x80\xa8 \xef\xbf\xb9",
+                   "<p>l\\u200fr \\u061c \\u2028 \\ufff9</p>\n");
+    /* An escape and the same text typed into a value never look alike: a
+     * backslash that could start an escape is shown doubled; others stay. */
+    assert_literal("esc\x1b", "<p>esc\\x1b</p>\n");
+    assert_literal("esc\\x1b", "<p>esc\\\\x1b</p>\n");
+    assert_literal("a\\\x1b", "<p>a\\\\\\x1b</p>\n");
+    assert_literal("rlo\\u202e", "<p>rlo\\\\u202e</p>\n");
+    assert_literal("C:\\temp\\new\\Windows", "<p>C:\\\\temp\\\\new\\Windows</p>\n");
+    assert_literal("two\\\\", "<p>two\\\\\\</p>\n");
+    assert_literal("/^smss\\.exe$/", "<p>/^smss\\.exe$/</p>\n");
     assert_literal("bad\xff\xfe utf8 \xc3", "<p>bad\xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd</p>\n");
     assert_literal("\xe6\x97\xa5\xe6\x9c\xac", "<p>\xe6\x97\xa5\xe6\x9c\xac</p>\n");
     /* The value continues or follows a line: no setext heading, no hard break. */
@@ -762,6 +777,12 @@ static void test_mermaid_label(void **state)
     strbuf_release(&sb);
     md_mermaid_label(&sb, "", 0);
     assert_string_equal(sb.data, "\"\"");
+    strbuf_release(&sb);
+    /* Invisible characters show; a backslash that could start an escape
+     * is doubled. */
+    const char odd[] = "svc\xe2\x80\x8bhost \\x1b \x1b a\\b";
+    md_mermaid_label(&sb, odd, sizeof odd - 1);
+    assert_string_equal(sb.data, "\"svc\\u200bhost \\\\x1b \\x1b a\\b\"");
     strbuf_release(&sb);
 }
 
