@@ -150,6 +150,19 @@ static void commit_block(format_parser *p, const char *name, size_t name_len,
     proc->name = lineage_session_intern(p->ls.session, name, name_len);
 }
 
+/* The next blank-separated word from *i: its start in *start, *i past
+ * its end; 0 at the end of the line. */
+static int next_word(const char *s, size_t len, size_t *i, size_t *start)
+{
+    scan_skip_space(s, len, i);
+    if (*i >= len)
+        return 0;
+    *start = *i;
+    while (*i < len && !scan_is_space(s[*i]))
+        (*i)++;
+    return 1;
+}
+
 /* Reads "Key: value" pairs from s[i...]; returns whether any key was seen.
  * Image: takes the rest of the line and ends the block. */
 static int block_fields(format_parser *p, const source_line *ln, size_t i)
@@ -158,13 +171,8 @@ static int block_fields(format_parser *p, const source_line *ln, size_t i)
     size_t len = ln->len;
     block *b = &p->blk;
     int keys = 0;
-    for (;;) {
-        scan_skip_space(s, len, &i);
-        if (i >= len)
-            break;
-        size_t w = i;
-        while (i < len && !scan_is_space(s[i]))
-            i++;
+    size_t w;
+    while (next_word(s, len, &i, &w)) {
         size_t wlen = i - w;
         if (wlen < 2 || s[i - 1] != ':')
             continue; /* a value of a key we skip, or "<Data Not Accessible>" */
@@ -439,13 +447,8 @@ static int process_command(const char *s, size_t len, size_t *cmd_col)
         return 0;
     size_t args = 0;
     int process_zero = 0;
-    for (;;) {
-        scan_skip_space(s, len, &i);
-        if (i >= len)
-            break;
-        size_t w = i;
-        while (i < len && !scan_is_space(s[i]))
-            i++;
+    size_t w;
+    while (next_word(s, len, &i, &w)) {
         if (s[w] == '/')
             return 2;
         if (args == 0) {
