@@ -645,9 +645,8 @@ static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
         note_process_line(st);
         return 0;
     }
-    /* after a prompt, or with other text before it (handle_line opens a
-     * dump for both, as for a process line) */
-    if (process_mark(t, n) < n || (scan_kd_prompt(t, n) && scan_contains(t, n, "Parent"))) {
+    size_t prompt = scan_kd_prompt(t, n); /* as handle_line, before .dumpdebug */
+    if (prompt && n - prompt >= 6 && memcmp(t + prompt, "Parent", 6) == 0) {
         note_process_line(st);
         return 0;
     }
@@ -667,6 +666,11 @@ static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
             st->dumps_unsure = 1;
         st->scan.armed = st->scan.header = 1;
         st->scan.dirty = st->scan.content = 0;
+    } else if (process_mark(t, n) < n) {
+        /* Other text before a process line: handle_line opens a dump for
+         * it unless an earlier test took the line (taking it for a process
+         * line here only makes the count unsure). */
+        note_process_line(st);
     } else if (!st->scan.armed) {
         if (n && (t[0] == 'K' || (t[0] >= '0' && t[0] <= '9')) &&
             scan_contains(t, n, "KiProcessorBlock"))
