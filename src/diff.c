@@ -126,7 +126,6 @@ static void range(strbuf *sb, uint64_t lo, uint64_t hi)
     }
 }
 
-/* A name as "%s" printed it: up to its first NUL byte, if it has one. */
 /* The image name a key component stands for: messages name processes,
  * only keys carry the key escapes (%25, %2F). */
 static void put_name(strbuf *sb, const lineage_name *n)

@@ -191,12 +191,13 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
     }
     /* Six flag characters after one blank. */
     size_t flags = i + 1, flags_end = flags + 6 < len ? flags + 6 : len;
-    int terminated = 0, unlinked = 0;
+    int terminated = 0;
+    size_t unlinked = 0; /* where the E flag is, plus one */
     for (size_t f = flags; f < flags_end; f++) {
         if (s[f] == 'T')
             terminated = 1;
         else if (s[f] == 'E')
-            unlinked = 1;
+            unlinked = f + 1;
         else if (!strchr("32U* ", s[f])) {
             warn(p, ln, f, "expected process flags from '32', 'E', 'T', 'U' and '*'; the rest of the flags ignored");
             break;
@@ -228,11 +229,8 @@ static void tree_row(format_parser *p, const source_line *ln, size_t i)
      * that still runs was unlinked from it (DKOM), as --scan's hidden. */
     if (unlinked && proc->alive) {
         proc->hidden = 1;
-        size_t e = flags;
-        while (s[e] != 'E')
-            e++;
         lineage_diag_add(p->ls.cur->diags, LINEAGE_NOTE, source_name(p->ls.src), ln->number,
-                         (unsigned)e + 1, ln->text, ln->len,
+                         (unsigned)unlinked, ln->text, ln->len,
                          "process %llu (%s) is flagged 'E' (not in the EPROCESS list) and has "
                          "not exited: hidden (possibly unlinked from the list)",
                          (unsigned long long)pid, lineage_name_text(proc->name));

@@ -1100,8 +1100,8 @@ static void put_pattern_literal(strbuf *sb, const char *s, size_t len)
     while (i < len) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= 0x80) {
-            size_t n = utf8_valid_prefix(s + i, len - i);
-            if (n && !utf8_invisible(s + i, n)) {
+            size_t n = plain_length(s, len, i);
+            if (n) {
                 strbuf_add(sb, s + i, n);
                 i += n;
                 continue;

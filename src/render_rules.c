@@ -64,19 +64,10 @@ char *lineage_rule_render_text(const lineage_rule *r)
                   lineage_rule_is_disabled(r) ? " (disabled)" : "");
     add_text(&sb, lineage_rule_get_scope(r));
     strbuf_putc(&sb, '\n');
-    /* The source text line by line: its line breaks and tabs are layout,
-     * every other control byte is escaped. */
+    /* Its line breaks and tabs are layout; every other control byte is
+     * escaped. */
     const char *t = lineage_rule_get_text(r);
-    size_t len = strlen(t), i = 0;
-    while (i < len) {
-        size_t run = i;
-        while (run < len && t[run] != '\n' && t[run] != '\t')
-            run++;
-        strbuf_add_escaped_text(&sb, t + i, run - i);
-        if (run < len)
-            strbuf_putc(&sb, t[run++]);
-        i = run;
-    }
+    strbuf_add_escaped_layout(&sb, t, strlen(t));
     strbuf_putc(&sb, '\n');
     return strbuf_detach(&sb);
 }

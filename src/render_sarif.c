@@ -106,24 +106,16 @@ static void text_object(json_writer *w, const char *key, const char *s, size_t l
 }
 
 /* text_object for rule-file text (titles, descriptions): shown escaped,
- * backslashes kept as written. With `paragraphs`, a newline stays one (a
- * description's paragraphs are joined by a blank line). */
+ * backslashes kept as written. With `paragraphs`, line breaks and tabs
+ * stay (a description's paragraphs are joined by a blank line). */
 static void rule_text_object(json_writer *w, const char *key, const char *s, size_t len,
                              int paragraphs)
 {
     strbuf sb = STRBUF_INIT;
-    strbuf_add(&sb, "", 0);
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = paragraphs ? memchr(s + i, '\n', len - i) : NULL;
-        size_t run = nl ? (size_t)(nl - (s + i)) : len - i;
-        strbuf_add_escaped_text(&sb, s + i, run);
-        i += run;
-        if (nl) {
-            strbuf_putc(&sb, '\n');
-            i++;
-        }
-    }
+    if (paragraphs)
+        strbuf_add_escaped_layout(&sb, s, len);
+    else
+        strbuf_add_escaped_text(&sb, s, len);
     text_object(w, key, sb.data, sb.len);
     strbuf_release(&sb);
 }

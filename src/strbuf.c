@@ -216,6 +216,21 @@ void strbuf_add_escaped_text(strbuf *sb, const char *s, size_t len)
     add_escaped(sb, s, len, 0);
 }
 
+void strbuf_add_escaped_layout(strbuf *sb, const char *s, size_t len)
+{
+    size_t i = 0;
+    add_escaped(sb, "", 0, 0); /* escaping nothing still gives a string */
+    while (i < len) {
+        size_t run = i;
+        while (run < len && s[run] != '\n' && s[run] != '\t')
+            run++;
+        add_escaped(sb, s + i, run - i, 0);
+        if (run < len)
+            strbuf_putc(sb, s[run++]);
+        i = run;
+    }
+}
+
 char *strbuf_detach(strbuf *sb)
 {
     if (!sb->data)

@@ -67,6 +67,10 @@ void strbuf_add_escaped(strbuf *sb, const char *s, size_t len);
 /* The same, but a backslash stays a backslash: for text a person wrote to
  * be read as written (rule titles, patterns such as /^smss\.exe$/). */
 void strbuf_add_escaped_text(strbuf *sb, const char *s, size_t len);
+/* As strbuf_add_escaped_text, but line breaks and tabs stay as they are:
+ * for a person's text whose layout is part of it (a rule's source, a
+ * description's paragraphs). */
+void strbuf_add_escaped_layout(strbuf *sb, const char *s, size_t len);
 /* Hands the string to the caller (free with free()); resets sb. */
 char *strbuf_detach(strbuf *sb);
 void strbuf_release(strbuf *sb);

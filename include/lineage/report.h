@@ -166,8 +166,8 @@ LINEAGE_API lineage_status lineage_report_render_json(const lineage_report *repo
  * fullDescription, suppression justifications) are escaped as terminal
  * output is: control characters as \xNN, \t, \n, \r, invisible and
  * bidirectional characters as \uNNNN; names and chains with backslashes
- * doubled, rule texts as written, and the line breaks between a
- * description's paragraphs kept. Properties keep every value exact.
+ * doubled, rule texts as written, and a description's line breaks and
+ * tabs kept. Properties keep every value exact.
  * Ownership and failures as for lineage_report_render_xml. */
 LINEAGE_API lineage_status lineage_report_render_sarif(const lineage_report *report, char **out,
                                                        size_t *len, lineage_diag_list *diags);

@@ -195,6 +195,20 @@ static void test_escape_every_byte(void **state)
 
 /* Invisible and format characters are shown, so a name holding one never
  * looks like the name without it; their neighbours stay as they are. */
+/* Layout stays, everything else is escaped as in strbuf_add_escaped_text. */
+static void test_escape_layout(void **state)
+{
+    (void)state;
+    strbuf sb = STRBUF_INIT;
+    const char *text = "rule a {\n\ttitle \"x\x1b\r\\.exe\"\n}";
+    strbuf_add_escaped_layout(&sb, text, strlen(text));
+    assert_string_equal(sb.data, "rule a {\n\ttitle \"x\\x1b\\r\\.exe\"\n}");
+    strbuf_release(&sb);
+    strbuf_add_escaped_layout(&sb, "", 0);
+    assert_string_equal(sb.data, "");
+    strbuf_release(&sb);
+}
+
 static void test_escape_invisible(void **state)
 {
     (void)state;
@@ -254,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_printf),
         cmocka_unit_test(test_escape_every_byte),
         cmocka_unit_test(test_escape_invisible),
+        cmocka_unit_test(test_escape_layout),
         cmocka_unit_test(test_escape_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
