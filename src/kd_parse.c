@@ -666,19 +666,22 @@ static int kd_cut_line(format_cut_state *st, const char *t, size_t n)
             st->dumps_unsure = 1;
         st->scan.armed = st->scan.header = 1;
         st->scan.dirty = st->scan.content = 0;
-    } else if (process_mark(t, n) < n) {
-        /* Other text before a process line: handle_line opens a dump for
-         * it unless an earlier test took the line (taking it for a process
-         * line here only makes the count unsure). */
-        note_process_line(st);
     } else if (!st->scan.armed) {
         if (n && (t[0] == 'K' || (t[0] >= '0' && t[0] <= '9')) &&
             scan_contains(t, n, "KiProcessorBlock"))
             st->dumps_unsure = 1;
+        else if (process_mark(t, n) < n)
+            note_process_line(st);
     } else if (n && t[0] == '[') {
         st->scan.content = 1;
     } else if (st->scan.header && bits_line(t, n)) {
         st->scan.dirty = 1;
+    } else if (process_mark(t, n) < n) {
+        /* Other text before a process line, tested last as handle_line
+         * does: it opens a dump for it unless an earlier test took the
+         * line (taking it for a process line here only makes the count
+         * unsure). */
+        note_process_line(st);
     }
     return 0;
 }
