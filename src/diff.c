@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "ansi.h"
+#include "json_write.h"
 #include "lineage_key.h"
 #include "profile.h"
 #include "strbuf.h"
@@ -602,57 +603,16 @@ char *lineage_diff_render_text_flags(const lineage_diff *d, unsigned flags)
     return strbuf_detach(&sb);
 }
 
-/* JSON string: quotes, backslash and control bytes escaped; bytes that
- * are not valid UTF-8 become U+FFFD so the output is always valid JSON. */
-static void json_string(strbuf *sb, const char *s, size_t len)
+/* A quoted JSON string (json_escape: invalid UTF-8 becomes U+FFFD, so the
+ * output is always valid JSON). */
+static void json_quoted(strbuf *sb, const char *s, size_t len)
 {
     strbuf_putc(sb, '"');
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            strbuf_putc(sb, '\\');
-            strbuf_putc(sb, (char)c);
-            i++;
-        } else if (c == '\n') {
-            strbuf_puts(sb, "\\n");
-            i++;
-        } else if (c == '\t') {
-            strbuf_puts(sb, "\\t");
-            i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            strbuf_printf(sb, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            strbuf_putc(sb, (char)c);
-            i++;
-        } else {
-            size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-            if (c >= 0xf5)
-                n = 0;
-            int ok = n && i + n <= len;
-            for (size_t j = 1; ok && j < n; j++)
-                ok = ((unsigned char)s[i + j] & 0xc0) == 0x80;
-            if (ok && n == 3) {
-                unsigned char c1 = (unsigned char)s[i + 1];
-                ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-            } else if (ok && n == 4) {
-                unsigned char c1 = (unsigned char)s[i + 1];
-                ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-            }
-            if (ok) {
-                strbuf_add(sb, s + i, n);
-                i += n;
-            } else {
-                strbuf_puts(sb, "\\ufffd");
-                i++;
-            }
-        }
-    }
+    json_escape(sb, s, len);
     strbuf_putc(sb, '"');
 }
 
-static void json_cstr(strbuf *sb, const char *s) { json_string(sb, s, strlen(s)); }
+static void json_cstr(strbuf *sb, const char *s) { json_quoted(sb, s, strlen(s)); }
 
 char *lineage_diff_render_json(const lineage_diff *d)
 {
@@ -670,9 +630,9 @@ char *lineage_diff_render_json(const lineage_diff *d)
         strbuf_puts(&sb, i ? ",\n" : "\n");
         strbuf_printf(&sb, "{\"kind\":\"%s\",\"level\":\"%s\",\"key\":", lineage_diff_kind_name(x->kind),
                       lineage_level_name(x->level));
-        json_string(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
+        json_quoted(&sb, lineage_name_text(x->key), lineage_name_length(x->key));
         strbuf_puts(&sb, ",\"message\":");
-        json_string(&sb, x->message, x->message_len);
+        json_quoted(&sb, x->message, x->message_len);
         strbuf_printf(&sb, ",\"count\":%llu,\"suspect\":", (unsigned long long)x->count);
         if (x->process) {
             strbuf_puts(&sb, "{\"source\":");
@@ -685,7 +645,7 @@ char *lineage_diff_render_json(const lineage_diff *d)
         strbuf_puts(&sb, ",\"baseline\":");
         if (x->base_source) {
             strbuf_puts(&sb, "{\"source\":");
-            json_string(&sb, lineage_name_text(x->base_source), lineage_name_length(x->base_source));
+            json_quoted(&sb, lineage_name_text(x->base_source), lineage_name_length(x->base_source));
             strbuf_printf(&sb, ",\"line\":%lu,\"key\":", x->base_line);
             json_cstr(&sb, lineage_difference_get_baseline_key(x));
             strbuf_puts(&sb, "}");

@@ -38,7 +38,7 @@ static unit next_unit(const char *s, size_t len, size_t i, bool keep_layout)
         uint32_t cp = utf8_invisible(s + i, n);
         u.used = n;
         if (cp) {
-            snprintf(u.shown, sizeof u.shown, "\\u%04x", (unsigned)cp);
+            snprintf(u.shown, sizeof u.shown, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
             return u;
         }
         u.plain = true;

@@ -113,10 +113,10 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* "\\x" or "\\u" and `digits` lowercase hex digits of v. */
+/* "\\x", "\\u" or "\\U" and `digits` lowercase hex digits of v. */
 static void add_hex_escape(strbuf *sb, char kind, unsigned v, int digits)
 {
-    char buf[6];
+    char buf[10];
     buf[0] = '\\';
     buf[1] = kind;
     for (int d = digits - 1; d >= 0; d--) {
@@ -181,7 +181,10 @@ static void add_escaped(strbuf *sb, const char *s, size_t len, int backslash)
                  * bidirectional controls, which reorder what is shown,
                  * and invisible format characters, which make one name
                  * look like another, are escaped like C0 controls. */
-                add_hex_escape(sb, 'u', (unsigned)cp, 4);
+                if (cp > 0xffff)
+                    add_hex_escape(sb, 'U', (unsigned)cp, 8);
+                else
+                    add_hex_escape(sb, 'u', (unsigned)cp, 4);
                 i += n;
                 continue;
             }

@@ -60,20 +60,31 @@ size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* Sorted, disjoint ranges: the C1 controls, Unicode's
+ * Default_Ignorable_Code_Point set (DerivedCoreProperties.txt: the
+ * characters a renderer shows as nothing, bidirectional controls
+ * included), the line and paragraph separators and the interlinear
+ * annotation characters. */
+static const struct {
+    uint32_t first, last;
+} invisible[] = {
+    {0x80, 0x9f},       {0xad, 0xad},       {0x34f, 0x34f},     {0x61c, 0x61c},
+    {0x115f, 0x1160},   {0x17b4, 0x17b5},   {0x180b, 0x180f},   {0x200b, 0x200f},
+    {0x2028, 0x202e},   {0x2060, 0x206f},   {0x3164, 0x3164},   {0xfe00, 0xfe0f},
+    {0xfeff, 0xfeff},   {0xffa0, 0xffa0},   {0xfff0, 0xfffb},   {0x1bca0, 0x1bca3},
+    {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
+};
+
 uint32_t utf8_invisible(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    uint32_t cp;
-    if (n == 2)
-        cp = (uint32_t)(p[0] & 0x1f) << 6 | (uint32_t)(p[1] & 0x3f);
-    else if (n == 3)
-        cp = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
-             (uint32_t)(p[2] & 0x3f);
-    else
-        return 0; /* none of them is 4 bytes long */
-    int hit = (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c || cp == 0x180e ||
-              (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-              (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) ||
-              cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
-    return hit ? cp : 0;
+    if (n < 2 || n > 4)
+        return 0;
+    uint32_t cp = p[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3f);
+    for (size_t k = 0; k < sizeof invisible / sizeof invisible[0] && cp >= invisible[k].first; k++)
+        if (cp <= invisible[k].last)
+            return cp;
+    return 0;
 }

@@ -12,13 +12,14 @@ size_t utf8_valid_prefix(const char *s, size_t len);
  * utf8_valid_prefix) when it is a character that must not reach a reader
  * as itself because it is invisible or changes how the text around it is
  * shown: a C1 control (U+0080-U+009F; U+009B is CSI on some terminals),
- * a bidirectional embedding, override, isolate or mark (U+061C, U+200E,
- * U+200F, U+202A-U+202E, U+2066-U+2069), a zero-width or other invisible
- * format character (U+00AD, U+180E, U+200B-U+200D, U+2060-U+2064,
- * U+206A-U+206F, U+FEFF), a line or paragraph separator (U+2028, U+2029)
- * or an interlinear annotation character (U+FFF9-U+FFFB); 0 otherwise.
- * Every escaping of text for people (terminal, Markdown, HTML, SARIF
- * messages) shows these as \uNNNN; this is the one list. */
+ * a default-ignorable code point (Unicode's Default_Ignorable_Code_Point:
+ * bidirectional marks, embeddings, overrides and isolates, zero-width and
+ * other invisible format characters, fillers, variation selectors, tag
+ * characters U+E0000-U+E0FFF), a line or paragraph separator (U+2028,
+ * U+2029) or an interlinear annotation character (U+FFF9-U+FFFB); 0
+ * otherwise. Every escaping of text for people (terminal, Markdown, HTML,
+ * SARIF messages) shows these as \uNNNN (\UNNNNNNNN above U+FFFF); this
+ * is the one list. */
 uint32_t utf8_invisible(const char *s, size_t n);
 /* Writes the UTF-8 form of code point cp (invalid ones become U+FFFD) to
  * out, which must hold 4 bytes; returns the byte count. */

@@ -156,16 +156,19 @@ static void test_odd_names_text_round_trip(void **state)
     "Parent+: 0x0004--->\tChild: 0x0010\tActiveThreads->0001\tc1\xc2\x9b" "31m\x9b\xe2\x80\xae" \
     "txt.exe\n"                                                                                \
     "Parent+: 0x0010--->\tChild: 0x0014\tActiveThreads->0001\tsvc\xe2\x80\x8bhost.exe\n"      \
-    "Parent+: 0x0004--->\tChild: 0x0018\tActiveThreads->0001\ta\r.exe\n"
+    "Parent+: 0x0004--->\tChild: 0x0018\tActiveThreads->0001\ta\r.exe\n"                     \
+    "Parent+: 0x0004--->\tChild: 0x001c\tActiveThreads->0001\tlsass\xf3\xa0\x80\x81.exe\n"
 
 /* True when text holds a byte a terminal or an editor would not show as
- * itself: a control byte, or the first byte of U+009B, U+200B or U+202E. */
+ * itself: a control byte, or the first byte of U+009B, U+200B, U+202E or
+ * the tag character U+E0001. */
 static int has_hidden_bytes(const char *text)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p == 0x9b)
             return 1;
-        if ((p[0] == 0xc2 && p[1] == 0x9b) || (p[0] == 0xe2 && p[1] == 0x80))
+        if ((p[0] == 0xc2 && p[1] == 0x9b) || (p[0] == 0xe2 && p[1] == 0x80) ||
+            (p[0] == 0xf3 && p[1] == 0xa0))
             return 1;
     }
     return 0;
@@ -183,6 +186,7 @@ static void test_invisible_names_in_profiles(void **state)
     assert_non_null(strstr(text, "\nname \"c1\\xc2\\x9b31m\\x9b\\xe2\\x80\\xaetxt.exe\" dumps 1 "));
     assert_non_null(strstr(text, "\nname \"svc\\xe2\\x80\\x8bhost.exe\" dumps 1 "));
     assert_non_null(strstr(text, "\nname \"a\\x0d.exe\" dumps 1 "));
+    assert_non_null(strstr(text, "\nname \"lsass\\xf3\\xa0\\x80\\x81.exe\" dumps 1 "));
     assert_reads_back(s, text);
 
     lineage_profile *q = parse_ok(s, text);
@@ -211,6 +215,7 @@ static void test_invisible_names_in_rules(void **state)
     assert_non_null(strstr(rules, "  title \"c1\\\\u009b31m\\\\x9b\\\\u202etxt.exe outside "));
     assert_non_null(strstr(rules, "  title \"svc\\\\u200bhost.exe outside "));
     assert_non_null(strstr(rules, "  title \"a\\\\r.exe outside "));
+    assert_non_null(strstr(rules, "  title \"lsass\\\\U000e0001.exe outside "));
     assert_non_null(strstr(rules, "  count /^c1\\xc2\\x9b31m\\x9b\\xe2\\x80\\xaetxt\\.exe$/ at most 1\n"));
     assert_non_null(strstr(rules, "  parent /^svc\\xe2\\x80\\x8bhost\\.exe$/ is /^(?:c1\\xc2\\x9b31m"
                                   "\\x9b\\xe2\\x80\\xaetxt\\.exe)$/\n"));

@@ -97,17 +97,23 @@ static void reference_escape(strbuf *sb, const char *s, size_t len, int backslas
             if (n == 3)
                 x = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
                     (uint32_t)(p[2] & 0x3f);
-            /* C1 controls, bidirectional controls and invisible formats. */
+            if (n == 4)
+                x = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+                    (uint32_t)(p[2] & 0x3f) << 6 | (uint32_t)(p[3] & 0x3f);
+            /* C1 controls and Default_Ignorable_Code_Point (Unicode 15),
+             * line and paragraph separators, interlinear annotations. */
             static const uint32_t shown[][2] = {
-                {0x80, 0x9f},     {0xad, 0xad},     {0x61c, 0x61c},   {0x180e, 0x180e},
-                {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x2064}, {0x2066, 0x206f},
-                {0xfeff, 0xfeff}, {0xfff9, 0xfffb},
+                {0x80, 0x9f},       {0xad, 0xad},     {0x34f, 0x34f},   {0x61c, 0x61c},
+                {0x115f, 0x1160},   {0x17b4, 0x17b5}, {0x180b, 0x180f}, {0x200b, 0x200f},
+                {0x2028, 0x202e},   {0x2060, 0x206f}, {0x3164, 0x3164}, {0xfe00, 0xfe0f},
+                {0xfeff, 0xfeff},   {0xffa0, 0xffa0}, {0xfff0, 0xfffb}, {0x1bca0, 0x1bca3},
+                {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
             };
-            for (size_t k = 0; n && n < 4 && k < sizeof shown / sizeof shown[0]; k++)
+            for (size_t k = 0; n && k < sizeof shown / sizeof shown[0]; k++)
                 if (x >= shown[k][0] && x <= shown[k][1])
                     cp = x;
             if (cp) {
-                snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
+                snprintf(tmp, sizeof tmp, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
                 strbuf_puts(sb, tmp);
                 i += n;
             } else if (n) {
@@ -226,8 +232,19 @@ static void test_escape_invisible(void **state)
         {"\xef\xbf\xb9" "x\xef\xbf\xbb", "\\ufff9x\\ufffb"},  /* annotations */
         {"l1\xe2\x80\xa8l2\xe2\x80\xa9", "l1\\u2028l2\\u2029"},
         {"\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9", "\\u202a\\u2066\\u2069"},
-        /* Visible neighbours: hyphen, no-break space, U+2065, U+2070. */
-        {"\xe2\x80\x90\xc2\xa0\xe2\x81\xa5\xe2\x81\xb0", "\xe2\x80\x90\xc2\xa0\xe2\x81\xa5\xe2\x81\xb0"},
+        {"a\xe2\x81\xa5" "b", "a\\u2065b"},                   /* unassigned, ignorable */
+        {"a\xcd\x8f" "b", "a\\u034fb"},                       /* grapheme joiner */
+        {"\xe3\x85\xa4" "x\xef\xbe\xa0", "\\u3164x\\uffa0"},   /* Hangul fillers */
+        {"\xe1\x85\x9f\xe1\x9e\xb4", "\\u115f\\u17b4"},
+        {"heart\xef\xb8\x8f", "heart\\ufe0f"},                /* variation selector */
+        /* Tag characters hide ASCII text: U+E0001, then "hi" as tags. */
+        {"svchost\xf3\xa0\x80\x81\xf3\xa0\x81\xa8\xf3\xa0\x81\xa9",
+         "svchost\\U000e0001\\U000e0068\\U000e0069"},
+        {"a\xf3\xa0\x84\x80" "b\xf0\x9d\x85\xb3", "a\\U000e0100b\\U0001d173"},
+        /* Visible neighbours: hyphen, no-break space, U+2070, U+FE10,
+         * U+E1000 (just past the ignorable block), an emoji. */
+        {"\xe2\x80\x90\xc2\xa0\xe2\x81\xb0\xef\xb8\x90\xf3\xa1\x80\x80\xf0\x9f\x98\x80",
+         "\xe2\x80\x90\xc2\xa0\xe2\x81\xb0\xef\xb8\x90\xf3\xa1\x80\x80\xf0\x9f\x98\x80"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         strbuf sb = STRBUF_INIT;
