@@ -324,7 +324,11 @@ const char *source_peek(source *s, size_t *len, lineage_diag_list *diags)
     return n ? s->rd + s->pos : NULL;
 }
 
-int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
+/* The next line (pieces 0), or the next piece of at most
+ * LINEAGE_MAX_LINE_LENGTH bytes of one (pieces 1, *ends_line telling
+ * whether it ends its line). */
+static int next_line(source *s, source_line *out, int pieces, int *ends_line,
+                     lineage_diag_list *diags)
 {
     setup_zero_copy(s);
     size_t scanned = 0; /* bytes after pos already known to hold no newline */
@@ -334,8 +338,17 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
         const char *nl = s->end > s->pos + scanned
                              ? memchr(start + scanned, '\n', s->end - s->pos - scanned)
                              : NULL;
+        size_t have = nl ? (size_t)(nl - start) : s->end - s->pos;
+        if (pieces && have > LINEAGE_MAX_LINE_LENGTH) {
+            s->pos += LINEAGE_MAX_LINE_LENGTH;
+            out->text = start;
+            out->len = LINEAGE_MAX_LINE_LENGTH;
+            out->number = s->line + 1;
+            *ends_line = 0;
+            return 1;
+        }
         if (nl || (s->eof && s->end > s->pos)) {
-            size_t len = nl ? (size_t)(nl - start) : s->end - s->pos;
+            size_t len = have;
             s->pos += len + (nl ? 1 : 0);
             s->line++;
             s->unterminated = !nl;
@@ -356,6 +369,8 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
             out->text = start;
             out->len = len;
             out->number = s->line;
+            if (ends_line)
+                *ends_line = 1;
             return 1;
         }
         if (s->eof)
@@ -373,6 +388,16 @@ int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
         if (fill(s, diags) < 0)
             return -1;
     }
+}
+
+int source_next_line(source *s, source_line *out, lineage_diag_list *diags)
+{
+    return next_line(s, out, 0, NULL, diags);
+}
+
+int source_next_piece(source *s, source_line *out, int *ends_line, lineage_diag_list *diags)
+{
+    return next_line(s, out, 1, ends_line, diags);
 }
 
 const char *source_buffered(const source *s, size_t *len, unsigned long *line)

@@ -63,6 +63,15 @@ const char *source_peek(source *s, size_t *len, lineage_diag_list *diags);
  * skipped with a diagnostic. */
 int source_next_line(source *s, source_line *out, lineage_diag_list *diags);
 
+/* Like source_next_line, for a parser that streams bytes rather than
+ * lines (XML): a line longer than LINEAGE_MAX_LINE_LENGTH is not skipped
+ * but handed out in pieces of that many bytes (the last one shorter), all
+ * with the line's number; *ends_line is 0 for every piece but the line's
+ * last. A piece may end inside a UTF-8 sequence; a CR is dropped only
+ * before the newline that ends the last piece. Memory stays bounded as
+ * for lines. */
+int source_next_piece(source *s, source_line *out, int *ends_line, lineage_diag_list *diags);
+
 /* Whether the last line returned ended without a newline (a file cut
  * mid-line). */
 int source_last_line_unterminated(const source *s);

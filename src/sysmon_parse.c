@@ -43,6 +43,7 @@
  *
  * Text read to its end without "<Event" anywhere (prose read with
  * --input-format sysmon) is no dump, as for the other formats. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,15 +111,19 @@ struct format_parser {
     strbuf pending;
     size_t pending_at;
     unsigned long lines_fed;
-    size_t fed_len; /* bytes of line lines_fed */
+    size_t fed_len, fed_chars; /* bytes and characters of line lines_fed */
+    size_t fed_pieces;         /* the pieces it came in */
+    int fed_text;              /* it holds more than blanks */
     int io_error;
 
     /* The source's last line with more than blanks, where a cut-short
      * file is reported. */
-    strbuf last_text;
+    strbuf last_text; /* empty when the line came in pieces */
     unsigned long last_number;
+    size_t last_len, last_chars;
+    int last_whole; /* last_text holds the line */
     int ended; /* the error at the end of the source was reported */
-    int saw_log; /* a line held "<Event": the input is meant as an event log */
+    int saw_log; /* "<Event" was fed or read: the input is meant as an event log */
 
     /* The event being read. */
     field fields[F_COUNT];
@@ -160,6 +165,60 @@ static void blank_declaration(char *text, size_t len)
         }
 }
 
+/* Characters (not bytes: libxml2 counts columns in characters) of a
+ * UTF-8 line. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Appends a piece of a source line to `pending`, keeping what errors at
+ * the end are reported with: the last line that held text. */
+static void feed_piece(format_parser *p, const source_line *ln, int ends_line)
+{
+    int first = p->lines_fed != ln->number;
+    size_t at = p->pending.len, i = 0;
+    scan_skip_space(ln->text, ln->len, &i);
+    if (first) {
+        if (ln->len - i >= 9 && memcmp(ln->text + i, "<!DOCTYPE", 9) == 0)
+            lineage_diag_add(p->dump->diags, LINEAGE_ERROR, source_name(p->src), ln->number,
+                             (unsigned)i + 1, ln->text, ln->len, "%s",
+                             "a DOCTYPE is not allowed in an event log: DTDs and entities are "
+                             "never read");
+        p->fed_len = 0;
+        p->fed_chars = 0;
+        p->fed_text = 0;
+        p->fed_pieces = 0;
+    }
+    strbuf_add(&p->pending, ln->text, ln->len);
+    if (first && ln->number == 1)
+        blank_declaration(p->pending.data + at, ln->len);
+    if (ends_line)
+        strbuf_putc(&p->pending, '\n');
+    p->fed_len += ln->len;
+    p->fed_chars += utf8_chars(ln->text, ln->len);
+    p->fed_pieces++;
+    p->fed_text |= i < ln->len;
+    if (p->fed_text) {
+        /* The text is kept only for a line read whole; a longer one is
+         * reported by its length alone. */
+        p->last_text.len = 0;
+        if (p->fed_pieces == 1)
+            strbuf_add(&p->last_text, ln->text, ln->len);
+        p->last_number = ln->number;
+        p->last_len = p->fed_len;
+        p->last_chars = p->fed_chars;
+        p->last_whole = p->fed_pieces == 1;
+    }
+    if (!p->saw_log)
+        p->saw_log = scan_contains(ln->text, ln->len, "<Event");
+    p->lines_fed = ln->number;
+    p->dump->last_line = ln->number;
+}
+
 /* Refills `pending` with the next piece; 0 at the end. */
 static int refill(format_parser *p)
 {
@@ -171,8 +230,11 @@ static int refill(format_parser *p)
         p->stage = FEED_LINES;
         return 1;
     case FEED_LINES: {
+        /* Pieces, not lines: a log exported on one line (wevtutil writes
+         * its events back to back) may be longer than any line kept. */
         source_line ln;
-        int r = source_next_line(p->src, &ln, p->reader_diags);
+        int ends_line = 1;
+        int r = source_next_piece(p->src, &ln, &ends_line, p->reader_diags);
         if (r < 0)
             p->io_error = 1;
         if (r <= 0) {
@@ -186,33 +248,7 @@ static int refill(format_parser *p)
             p->stage = FEED_CLOSE;
             return 1;
         }
-        /* Lines the source skipped (over-long) still count, so line
-         * numbers stay the source's. */
-        while (p->lines_fed + 1 < ln.number) {
-            strbuf_putc(&p->pending, '\n');
-            p->lines_fed++;
-        }
-        size_t at = p->pending.len, i = 0;
-        scan_skip_space(ln.text, ln.len, &i);
-        if (ln.len - i >= 9 && memcmp(ln.text + i, "<!DOCTYPE", 9) == 0)
-            lineage_diag_add(p->dump->diags, LINEAGE_ERROR, source_name(p->src), ln.number,
-                             (unsigned)i + 1, ln.text, ln.len, "%s",
-                             "a DOCTYPE is not allowed in an event log: DTDs and entities are "
-                             "never read");
-        strbuf_add(&p->pending, ln.text, ln.len);
-        if (ln.number == 1)
-            blank_declaration(p->pending.data + at, ln.len);
-        strbuf_putc(&p->pending, '\n');
-        if (i < ln.len) {
-            p->last_text.len = 0;
-            strbuf_add(&p->last_text, ln.text, ln.len);
-            p->last_number = ln.number;
-        }
-        if (!p->saw_log)
-            p->saw_log = scan_contains(ln.text, ln.len, "<Event");
-        p->fed_len = ln.len;
-        p->lines_fed = ln.number;
-        p->dump->last_line = ln.number;
+        feed_piece(p, &ln, ends_line);
         return 1;
     }
     case FEED_CLOSE:
@@ -246,16 +282,6 @@ static int xml_close(void *ctx)
     return 0;
 }
 
-/* Characters (not bytes: libxml2 counts columns in characters) of a
- * UTF-8 line. */
-static size_t utf8_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* Whether an error at line:col lies past the source's last character, in
  * the wrapper's closing tag: the source ended in the middle of something.
  * A start tag cut after its '/' is reported at that last character. */
@@ -265,8 +291,7 @@ static int past_the_end(const format_parser *p, unsigned long line, int col, int
         return 0;
     if (line > p->lines_fed)
         return 1;
-    size_t chars = line == p->last_number ? utf8_chars(p->last_text.data, p->last_text.len)
-                                          : p->fed_len; /* a blank line */
+    size_t chars = line == p->last_number ? p->last_chars : p->fed_chars; /* or a blank line */
     int in_tag = code == XML_ERR_SPACE_REQUIRED || code == XML_ERR_NAME_REQUIRED ||
                  code == XML_ERR_GT_REQUIRED;
     return col > 0 && ((size_t)col > chars || (in_tag && (size_t)col == chars));
@@ -312,9 +337,9 @@ static void report_end(format_parser *p, const xmlError *err)
 static void report_end(format_parser *p, xmlErrorPtr err)
 #endif
 {
-    const char *text = p->last_number ? p->last_text.data : NULL;
-    size_t len = p->last_number ? p->last_text.len : 0;
-    unsigned col = p->last_number ? (unsigned)len + 1 : 0;
+    const char *text = p->last_whole ? p->last_text.data : NULL;
+    size_t len = p->last_whole ? p->last_text.len : 0;
+    unsigned col = p->last_number && p->last_len < UINT_MAX ? (unsigned)(p->last_len + 1) : 0;
     const char *name = source_name(p->src);
     p->ended = 1;
     p->xml_errors++;
@@ -530,6 +555,7 @@ static void element_start(format_parser *p, xmlTextReaderPtr r)
             return; /* nested events are not Sysmon's; the outer one counts */
         event_reset(p);
         p->in_event = 1;
+        p->saw_log = 1; /* even when "<Event" straddled two pieces */
         xmlNodePtr node = xmlTextReaderCurrentNode(r);
         p->event_line = node ? (unsigned long)xmlGetLineNo(node) : 0;
         if (empty)

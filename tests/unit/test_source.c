@@ -12,6 +12,7 @@
 
 #include "limits.h"
 #include "source.h"
+#include "strbuf.h"
 
 /* Joins every line of the source with '|' . */
 static char *all_lines(source *s, lineage_diag_list *diags)
@@ -115,6 +116,70 @@ static void test_long_line_skipped_streaming(void **state)
     unlink(path);
 }
 
+/* Pieces: a long line comes in pieces of LINEAGE_MAX_LINE_LENGTH bytes
+ * with its number, from a file read in chunks and from memory; short
+ * lines come whole; a CR goes only before the newline ending a line;
+ * nothing is skipped and no diagnostic is added. */
+static void check_pieces(source *s, lineage_diag_list *d, size_t long_len)
+{
+    static const struct {
+        size_t len;
+        unsigned long line;
+        int ends;
+        char first;
+    } want[] = {
+        {5, 1, 1, 'f'},
+        {LINEAGE_MAX_LINE_LENGTH, 2, 0, '<'},
+        {LINEAGE_MAX_LINE_LENGTH, 2, 0, 'x'},
+        {0, 2, 1, 'x'}, /* the rest, set below */
+        {0, 3, 1, 0},
+        {4, 4, 1, 'l'},
+    };
+    source_line ln;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int ends = -1;
+        assert_int_equal(source_next_piece(s, &ln, &ends, d), 1);
+        size_t len = i == 3 ? long_len - 2 * LINEAGE_MAX_LINE_LENGTH : want[i].len;
+        assert_int_equal(ln.len, len);
+        assert_int_equal(ln.number, want[i].line);
+        assert_int_equal(ends, want[i].ends);
+        if (len)
+            assert_int_equal(ln.text[0], want[i].first);
+        if (i == 3)
+            assert_memory_equal(ln.text + len - 3, "xy>", 3); /* the CR dropped */
+    }
+    assert_int_equal(source_next_piece(s, &ln, &(int){0}, d), 0);
+    assert_int_equal(lineage_diag_list_count(d), 0);
+}
+
+static void test_long_line_in_pieces(void **state)
+{
+    (void)state;
+    size_t long_len = 2 * LINEAGE_MAX_LINE_LENGTH + 1000;
+    strbuf text = STRBUF_INIT;
+    strbuf_puts(&text, "first\n<");
+    for (size_t i = 1; i < long_len - 2; i++)
+        strbuf_putc(&text, 'x');
+    strbuf_puts(&text, "y>\r\n\nlast\n");
+
+    char path[] = "/tmp/lineage-source-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text.data, text.len), (ssize_t)text.len);
+    close(fd);
+    lineage_diag_list *d = lineage_diag_list_new();
+    source *s = source_open_path(path, d);
+    assert_non_null(s);
+    check_pieces(s, d, long_len);
+    source_free(s);
+    s = source_open_memory("m", text.data, text.len);
+    check_pieces(s, d, long_len);
+    source_free(s);
+    lineage_diag_list_free(d);
+    unlink(path);
+    strbuf_release(&text);
+}
+
 static void test_open_error(void **state)
 {
     (void)state;
@@ -134,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_unpaired_surrogate),
         cmocka_unit_test(test_long_line_skipped_streaming),
+        cmocka_unit_test(test_long_line_in_pieces),
         cmocka_unit_test(test_open_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

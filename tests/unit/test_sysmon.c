@@ -454,6 +454,47 @@ static void cut_short(void **state)
     lineage_session_free(s);
 }
 
+/* A log on one line longer than any line kept (events written back to
+ * back, as wevtutil does) is read whole, in pieces; cut short, its error
+ * is on line 1 after its last character, without an excerpt of a line
+ * that long. */
+static void one_long_line(void **state)
+{
+    (void)state;
+    strbuf log = STRBUF_INIT;
+    size_t events = 0;
+    while (log.len <= 2 * LINEAGE_MAX_LINE_LENGTH) {
+        char pid[16];
+        snprintf(pid, sizeof pid, "%zu", 8 + 4 * events++);
+        strbuf_puts(&log, EV_OPEN "<EventID>1</EventID></System><EventData>"
+                          "<Data Name='UtcTime'>2024-03-05 08:00:00.000</Data>"
+                          "<Data Name='ProcessId'>");
+        strbuf_puts(&log, pid);
+        strbuf_puts(&log, "</Data><Data Name='Image'>C:\\a.exe</Data>"
+                          "<Data Name='ParentProcessId'>4</Data></EventData></Event>");
+    }
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s, log.data);
+    assert_int_equal(lineage_dump_process_count(d), events);
+    assert_int_equal(count_at_least(d, LINEAGE_WARNING), 0);
+    assert_int_equal(lineage_dump_get_last_line(d), 1);
+    lineage_dump_free(d);
+
+    strbuf_puts(&log, EV_OPEN "<EventID>1</EventID></System><EventData><Data Name='Image'>C:");
+    d = read_one(s, log.data);
+    assert_int_equal(lineage_dump_process_count(d), events);
+    assert_int_equal(count_at_least(d, LINEAGE_ERROR), 1);
+    const lineage_diag *e = first_error(d);
+    assert_string_equal(lineage_diag_get_message(e),
+                        "the XML ends before <Data> (opened on line 1) is closed (file cut short?)");
+    assert_int_equal(lineage_diag_get_line(e), 1);
+    assert_int_equal(lineage_diag_get_column(e), log.len + 1);
+    assert_string_equal(lineage_diag_get_source_line(e), "");
+    lineage_dump_free(d);
+    lineage_session_free(s);
+    strbuf_release(&log);
+}
+
 /* An end tag too many is an error at that tag, in the source's terms. */
 static void extra_end_tag(void **state)
 {
@@ -565,7 +606,7 @@ int main(void)
         cmocka_unit_test(hostile),        cmocka_unit_test(field_limit),
         cmocka_unit_test(empty_log),      cmocka_unit_test(same_system_as_kd),
         cmocka_unit_test(escaped_names),  cmocka_unit_test(cut_short),
-        cmocka_unit_test(extra_end_tag),  cmocka_unit_test(forced_on_prose),
+        cmocka_unit_test(extra_end_tag),  cmocka_unit_test(one_long_line),  cmocka_unit_test(forced_on_prose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
