@@ -1,5 +1,5 @@
 /* The Volatility 2 process-listing parser: pslist, psscan and pstree text
- * (fixed-width columns under a dashed rule) and pstree --output=greptext.
+ * (fixed-width columns under a dashed rule) and their --output=greptext.
  *
  *   Offset(V)          Name                    PID   PPID   Thds ...
  *   ------------------ -------------------- ------ ------ ------ ...
@@ -136,24 +136,46 @@ static int header_line(const char *s, size_t len, int *tree)
     return 0;
 }
 
-/* "Offset|Name|Pid|PPid|Thds|Hnds|Time" */
+/* The kind of greptext header cell s[0..len): pstree's "Offset" and
+ * "Time" are its virtual offset and creation time. */
+static column_kind grep_kind(const char *s, size_t len)
+{
+    if (len && (s[0] == ' ' || s[len - 1] == ' '))
+        return COL_OTHER; /* greptext cells are not padded */
+    if (word_is(s, len, "Offset"))
+        return COL_OFFSET_V;
+    if (word_is(s, len, "Time"))
+        return COL_START;
+    return kind_of(s, len, 0);
+}
+
+/* A greptext header: "Offset|Name|Pid|PPid|Thds|Hnds|Time" (pstree),
+ * "Offset(V)|Name|PID|PPID|Thds|Hnds|Sess|Wow64|Start|Exit" (pslist) or
+ * "Offset(P)|Name|PID|PPID|PDB|Time created|Time exited" (psscan): cells
+ * between '|', the first an offset, naming at least the name, PID and
+ * PPID. With p, the columns are kept. */
 static int grep_header(format_parser *p, const char *s, size_t len)
 {
-    if (!scan_contains(s, len, "|Pid|") || !scan_contains(s, len, "|PPid|"))
+    size_t at = 0;
+    if (!scan_literal(s, len, &at, "Offset") || !memchr(s, '|', len))
         return 0;
-    p->ngrep = 0;
-    size_t i = 0;
-    while (i <= len && p->ngrep < MAX_COLUMNS) {
+    column_kind cols[MAX_COLUMNS];
+    size_t n = 0, i = 0;
+    unsigned seen = 0;
+    while (i <= len && n < MAX_COLUMNS) {
         size_t w = i;
         while (i < len && s[i] != '|')
             i++;
-        column_kind k = kind_of(s + w, i - w, 0);
-        if (word_is(s + w, i - w, "Offset"))
-            k = COL_OFFSET_V;
-        else if (word_is(s + w, i - w, "Time"))
-            k = COL_START;
-        p->grep_cols[p->ngrep++] = k;
+        column_kind k = grep_kind(s + w, i - w);
+        seen |= k == COL_NAME ? 1u : k == COL_PID ? 2u : k == COL_PPID ? 4u : 0u;
+        cols[n++] = k;
         i++;
+    }
+    if (seen != 7u)
+        return 0;
+    if (p) {
+        memcpy(p->grep_cols, cols, n * sizeof cols[0]);
+        p->ngrep = n;
     }
     return 1;
 }
@@ -502,7 +524,7 @@ static int vol2_sniff(const char *head, size_t len)
         size_t i = 0;
         if (after_header && scan_literal(t, n, &i, "------") && !scan_contains(t, n, "\t"))
             score = 100;
-        else if (scan_contains(t, n, "Offset|Name|Pid|PPid|") && score < 90)
+        else if (grep_header(NULL, t, n) && score < 90)
             score = 90;
         after_header = header_line(t, n, &tree) && !scan_contains(t, n, "\t");
         s = nl ? nl + 1 : end;

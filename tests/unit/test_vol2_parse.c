@@ -116,6 +116,71 @@ static void test_greptext(void **state)
     lineage_session_free(s);
 }
 
+/* pslist and psscan with --output=greptext: the header names the cells,
+ * whatever the plugin; psscan's physical offset is not the EPROCESS
+ * address and it has no thread counts. Detected without a forced format. */
+static void test_greptext_pslist_psscan(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "Offset(V)|Name|PID|PPID|Thds|Hnds|Sess|Wow64|Start|Exit\n"
+        ">|0xfffffa8000c9e040|System|4|0|88|512|-|0|2023-04-11 07:15:02 UTC+0000|\n"
+        ">|0xfffffa8002a7e6f0|taskhost.exe|1932|800|0|-|1|1|2023-04-11 09:40:17 UTC+0000|"
+        "2023-04-11 09:41:00 UTC+0000\n");
+    assert_string_equal(lineage_dump_get_format(d), "vol2");
+    assert_int_equal(lineage_dump_process_count(d), 2);
+    const lineage_process *p = find_pid(d, 4);
+    assert_string_equal(pname(p), "System");
+    assert_int_equal(lineage_process_get_threads(p), 88);
+    assert_int_equal(lineage_process_get_session(p), -1);
+    assert_true(lineage_process_get_eprocess(p) == 0xfffffa8000c9e040ull);
+    assert_true(lineage_process_get_create_time(p) == 1681197302000000ull);
+    assert_true(lineage_process_is_alive(p));
+    p = find_pid(d, 1932);
+    assert_int_equal(lineage_process_get_ppid(p), 800);
+    assert_int_equal(lineage_process_get_session(p), 1);
+    assert_true(lineage_process_get_exit_time(p) == 1681206060000000ull);
+    assert_false(lineage_process_is_alive(p));
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+
+    d = read_one(s, "Offset(P)|Name|PID|PPID|PDB|Time created|Time exited\n"
+                    ">|0x0211a020|System|4|0|0x00319000|2012-07-22 02:42:31 UTC+0000|\n"
+                    ">|0x02325da0|smss.exe|368|4|0x02f00000|2012-07-22 02:42:32 UTC+0000|\n");
+    assert_string_equal(lineage_dump_get_format(d), "vol2");
+    assert_int_equal(lineage_dump_process_count(d), 2);
+    p = find_pid(d, 368);
+    assert_string_equal(pname(p), "smss.exe");
+    assert_int_equal(lineage_process_get_ppid(p), 4);
+    assert_true(lineage_process_get_eprocess(p) == LINEAGE_UNKNOWN); /* a physical offset */
+    assert_true(lineage_process_get_threads(p) == LINEAGE_UNKNOWN);
+    assert_true(lineage_process_get_create_time(p) == 1342924952000000ull);
+    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
+    lineage_dump_free(d);
+    lineage_session_free(s);
+}
+
+/* Cells padded with blanks, as in a Markdown table, or a first cell that
+ * is not an offset, are no greptext header: the text is not Volatility 2. */
+static void test_greptext_lookalikes(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    static const char *const texts[] = {
+        "| Offset | Name | PID | PPID |\n|---|---|---|---|\n| 0x1 | a.exe | 8 | 4 |\n",
+        "Name|PID|PPID\n>|a.exe|8|4\n",
+        "Offset | Name | PID | PPID\n>| 0x1 | a.exe | 8 | 4\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        lineage_reader *r = NULL;
+        lineage_status st = lineage_reader_open_memory(s, "t", texts[i], strlen(texts[i]), NULL, &r);
+        assert_int_equal(st, LINEAGE_E_PARSE);
+        lineage_reader_free(r);
+    }
+    lineage_session_free(s);
+}
+
 /* A session number too large for the model is said to be left unknown,
  * not dropped in silence; an unreadable PPID leaves the process out, said
  * once. */
@@ -185,6 +250,8 @@ int main(void)
         cmocka_unit_test(test_pstree_verbose),
         cmocka_unit_test(test_greptext),
         cmocka_unit_test(test_greptext_bad_cells),
+        cmocka_unit_test(test_greptext_pslist_psscan),
+        cmocka_unit_test(test_greptext_lookalikes),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
