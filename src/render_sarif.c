@@ -235,16 +235,13 @@ static void write_diff_rule(json_writer *w, const char *id, size_t len)
     strbuf_release(&sb);
 }
 
-/* physicalLocation at `file`, line `line` (no region when absent). */
-static void write_location(json_writer *w, strbuf *uri, const lineage_tvalue *file,
+/* "physicalLocation": `file`, line `line` (no region when absent). */
+static void write_physical(json_writer *w, strbuf *uri, const lineage_tvalue *file,
                            const lineage_tvalue *line)
 {
     size_t len;
     const char *f = str(file, &len);
     uri_of(uri, f, len);
-    json_key(w, "locations");
-    json_begin_array(w);
-    json_begin_object(w);
     json_key(w, "physicalLocation");
     json_begin_object(w);
     json_key(w, "artifactLocation");
@@ -260,6 +257,35 @@ static void write_location(json_writer *w, strbuf *uri, const lineage_tvalue *fi
         json_end_object(w);
     }
     json_end_object(w);
+}
+
+/* "locations": the one place a result is about. */
+static void write_location(json_writer *w, strbuf *uri, const lineage_tvalue *file,
+                           const lineage_tvalue *line)
+{
+    json_key(w, "locations");
+    json_begin_array(w);
+    json_begin_object(w);
+    write_physical(w, uri, file, line);
+    json_end_object(w);
+    json_end_array(w);
+}
+
+/* "relatedLocations": where the baseline saw what a difference is about
+ * (the listing a profile was learned from), so a viewer can open it, as
+ * it opens the suspect's line. */
+static void write_baseline_location(json_writer *w, strbuf *uri, const lineage_tvalue *b)
+{
+    if (!b || !field(b, "file"))
+        return;
+    json_key(w, "relatedLocations");
+    json_begin_array(w);
+    json_begin_object(w);
+    json_key(w, "id");
+    json_int(w, 1);
+    write_physical(w, uri, field(b, "file"), field(b, "line"));
+    static const char text[] = "first seen here in the baseline";
+    text_object(w, "message", text, sizeof text - 1);
     json_end_object(w);
     json_end_array(w);
 }
@@ -400,6 +426,7 @@ static void write_difference(json_writer *w, const rule_table *t, strbuf *id, st
     strbuf_release(&shown);
     const lineage_tvalue *e = field(d, "evidence");
     write_location(w, uri, field(e, "file"), field(e, "line"));
+    write_baseline_location(w, uri, field(e, "baseline"));
     json_key(w, "properties");
     json_begin_object(w);
     key_value(w, "level", field(d, "level"));

@@ -347,10 +347,11 @@ static lineage_tvalue *difference_value(arena *a, const dump_build *db, const li
     if (p)
         tvalue_map_set(a, m, "process", process_value(a, db, p));
     lineage_tvalue *ev = tvalue_map(a);
+    /* Without a process (what the suspect lacks), the dump's first line,
+     * as for a finding about the whole dump. */
     tvalue_map_set(a, ev, "file",
                    cstr(a, p ? lineage_process_get_source(p) : lineage_dump_get_source(d)));
-    if (p)
-        set_u64(a, ev, "line", lineage_process_get_line(p));
+    set_u64(a, ev, "line", p ? lineage_process_get_line(p) : lineage_dump_get_first_line(d));
     const char *bsrc = lineage_difference_get_baseline_source(x);
     if (bsrc && *bsrc) {
         lineage_tvalue *b = tvalue_map(a);

@@ -158,7 +158,10 @@ LINEAGE_API lineage_status lineage_report_render_json(const lineage_report *repo
 /** The report as SARIF 2.1.0: one run, the rules as tool.driver.rules
  * (then one rule "diff-<kind>" per kind of difference present), one
  * result per finding, per difference and per suppressed finding (with
- * `suppressions`), located at the dump's file and the process's line.
+ * `suppressions`), located at the dump's file and the process's line
+ * (the dump's first line for what it lacks); a difference with a place in
+ * the baseline has it as a relatedLocation ("first seen here in the
+ * baseline").
  * A finding's properties hold its lineage level, dump, process, chain,
  * expectation and references, and `assumed_os` and `assumed_build` when
  * its dump gave no build and one was assumed (lineage_report_assume_build).

@@ -387,6 +387,32 @@ static void test_tampered_all_formats(void **state)
     done(&b);
 }
 
+/* A difference with a place in the baseline points there in SARIF's
+ * relatedLocations: for what the suspect lacks (not-observed), the line
+ * that shows it; its own location is the suspect dump's first line. */
+static void test_sarif_baseline_locations(void **state)
+{
+    (void)state;
+    built b = build_files("examples/win10-x64.txt", "tests/data/win10-tampered.txt");
+    char *sarif = render(b.report, FMT_SARIF, NULL);
+    assert_sarif_structure(sarif);
+    char *t = flatten(sarif);
+    assert_has(t, "runs[0].results[0].ruleId=diff-not-observed");
+    assert_has(t, "runs[0].results[0].relatedLocations[0].id=1");
+    /* Both listings are read from memory as test.txt. */
+    assert_has(t, "runs[0].results[0].relatedLocations[0].physicalLocation.artifactLocation.uri="
+                  "test.txt");
+    assert_has(t, "runs[0].results[0].relatedLocations[0].physicalLocation.region.startLine=51");
+    assert_has(t, "runs[0].results[0].relatedLocations[0].message.text=first seen here in the "
+                  "baseline");
+    assert_has(t, "runs[0].results[1].relatedLocations[0].physicalLocation.region.startLine=54");
+    /* The suspect lacks it: the location is its dump's first line. */
+    assert_has(t, "runs[0].results[0].locations[0].physicalLocation.region.startLine=1");
+    free(t);
+    free(sarif);
+    done(&b);
+}
+
 /* ---- suppressed findings ------------------------------------------------------ */
 
 /* The seed's browser-shell finding suppressed by a site rule: a SARIF
@@ -658,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_seed_json),
         cmocka_unit_test(test_seed_sarif),
         cmocka_unit_test(test_tampered_all_formats),
+        cmocka_unit_test(test_sarif_baseline_locations),
         cmocka_unit_test(test_suppressed),
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_sarif_display_text_escaped),
