@@ -17,18 +17,9 @@
     "------------------ -------------------- ------ ------ ------ -------- ------ ------ "     \
     "------------------------------ ------------------------------\n"
 
-static void test_pslist(void **state)
+/* The three processes of test_pslist, read from text or greptext. */
+static void assert_pslist_processes(lineage_dump *d)
 {
-    (void)state;
-    lineage_session *s = lineage_session_new();
-    lineage_dump *d = read_one(s,
-        "Volatility Foundation Volatility Framework 2.6\n" PSLIST_HEAD
-        "0xfffffa8000c9e040 System                    4      0     88      512 ------      0 "
-        "2023-04-11 07:15:02 UTC+0000\n"
-        "0xfffffa8001e1c060 csrss.exe               352    336      9 --------      0      0 "
-        "2023-04-11 07:15:05 UTC+0000\n"
-        "0xfffffa8002a7e6f0 taskhost.exe           1932    800      0      -        1      1 "
-        "2023-04-11 09:40:17 UTC+0000   2023-04-11 09:41:00 UTC+0000\n");
     assert_string_equal(lineage_dump_get_format(d), "vol2");
     assert_int_equal(lineage_dump_get_pid_base(d), 10);
     assert_int_equal(lineage_dump_process_count(d), 3);
@@ -46,6 +37,21 @@ static void test_pslist(void **state)
     assert_false(lineage_process_is_alive(p));
     assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
     lineage_dump_free(d);
+}
+
+static void test_pslist(void **state)
+{
+    (void)state;
+    lineage_session *s = lineage_session_new();
+    lineage_dump *d = read_one(s,
+        "Volatility Foundation Volatility Framework 2.6\n" PSLIST_HEAD
+        "0xfffffa8000c9e040 System                    4      0     88      512 ------      0 "
+        "2023-04-11 07:15:02 UTC+0000\n"
+        "0xfffffa8001e1c060 csrss.exe               352    336      9 --------      0      0 "
+        "2023-04-11 07:15:05 UTC+0000\n"
+        "0xfffffa8002a7e6f0 taskhost.exe           1932    800      0      -        1      1 "
+        "2023-04-11 09:40:17 UTC+0000   2023-04-11 09:41:00 UTC+0000\n");
+    assert_pslist_processes(d);
     lineage_session_free(s);
 }
 
@@ -126,31 +132,17 @@ static void test_greptext_pslist_psscan(void **state)
     lineage_dump *d = read_one(s,
         "Offset(V)|Name|PID|PPID|Thds|Hnds|Sess|Wow64|Start|Exit\n"
         ">|0xfffffa8000c9e040|System|4|0|88|512|-|0|2023-04-11 07:15:02 UTC+0000|\n"
+        ">|0xfffffa8001e1c060|csrss.exe|352|336|9|-|0|0|2023-04-11 07:15:05 UTC+0000|\n"
         ">|0xfffffa8002a7e6f0|taskhost.exe|1932|800|0|-|1|1|2023-04-11 09:40:17 UTC+0000|"
         "2023-04-11 09:41:00 UTC+0000\n");
-    assert_string_equal(lineage_dump_get_format(d), "vol2");
-    assert_int_equal(lineage_dump_process_count(d), 2);
-    const lineage_process *p = find_pid(d, 4);
-    assert_string_equal(pname(p), "System");
-    assert_int_equal(lineage_process_get_threads(p), 88);
-    assert_int_equal(lineage_process_get_session(p), -1);
-    assert_true(lineage_process_get_eprocess(p) == 0xfffffa8000c9e040ull);
-    assert_true(lineage_process_get_create_time(p) == 1681197302000000ull);
-    assert_true(lineage_process_is_alive(p));
-    p = find_pid(d, 1932);
-    assert_int_equal(lineage_process_get_ppid(p), 800);
-    assert_int_equal(lineage_process_get_session(p), 1);
-    assert_true(lineage_process_get_exit_time(p) == 1681206060000000ull);
-    assert_false(lineage_process_is_alive(p));
-    assert_int_equal(lineage_diag_list_count(lineage_dump_get_diags(d)), 0);
-    lineage_dump_free(d);
+    assert_pslist_processes(d);
 
     d = read_one(s, "Offset(P)|Name|PID|PPID|PDB|Time created|Time exited\n"
                     ">|0x0211a020|System|4|0|0x00319000|2012-07-22 02:42:31 UTC+0000|\n"
                     ">|0x02325da0|smss.exe|368|4|0x02f00000|2012-07-22 02:42:32 UTC+0000|\n");
     assert_string_equal(lineage_dump_get_format(d), "vol2");
     assert_int_equal(lineage_dump_process_count(d), 2);
-    p = find_pid(d, 368);
+    const lineage_process *p = find_pid(d, 368);
     assert_string_equal(pname(p), "smss.exe");
     assert_int_equal(lineage_process_get_ppid(p), 4);
     assert_true(lineage_process_get_eprocess(p) == LINEAGE_UNKNOWN); /* a physical offset */
