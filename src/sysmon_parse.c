@@ -112,16 +112,14 @@ struct format_parser {
     size_t pending_at;
     unsigned long lines_fed;
     size_t fed_len, fed_chars; /* bytes and characters of line lines_fed */
-    size_t fed_pieces;         /* the pieces it came in */
     int fed_text;              /* it holds more than blanks */
     int io_error;
 
     /* The source's last line with more than blanks, where a cut-short
      * file is reported. */
-    strbuf last_text; /* empty when the line came in pieces */
+    strbuf last_text; /* the line, or empty when it came in pieces */
     unsigned long last_number;
     size_t last_len, last_chars;
-    int last_whole; /* last_text holds the line */
     int ended; /* the error at the end of the source was reported */
     int saw_log; /* "<Event" was fed or read: the input is meant as an event log */
 
@@ -191,7 +189,6 @@ static void feed_piece(format_parser *p, const source_line *ln, int ends_line)
         p->fed_len = 0;
         p->fed_chars = 0;
         p->fed_text = 0;
-        p->fed_pieces = 0;
     }
     strbuf_add(&p->pending, ln->text, ln->len);
     if (first && ln->number == 1)
@@ -200,18 +197,16 @@ static void feed_piece(format_parser *p, const source_line *ln, int ends_line)
         strbuf_putc(&p->pending, '\n');
     p->fed_len += ln->len;
     p->fed_chars += utf8_chars(ln->text, ln->len);
-    p->fed_pieces++;
     p->fed_text |= i < ln->len;
     if (p->fed_text) {
         /* The text is kept only for a line read whole; a longer one is
          * reported by its length alone. */
         p->last_text.len = 0;
-        if (p->fed_pieces == 1)
+        if (first && ends_line)
             strbuf_add(&p->last_text, ln->text, ln->len);
         p->last_number = ln->number;
         p->last_len = p->fed_len;
         p->last_chars = p->fed_chars;
-        p->last_whole = p->fed_pieces == 1;
     }
     if (!p->saw_log)
         p->saw_log = scan_contains(ln->text, ln->len, "<Event");
@@ -337,8 +332,8 @@ static void report_end(format_parser *p, const xmlError *err)
 static void report_end(format_parser *p, xmlErrorPtr err)
 #endif
 {
-    const char *text = p->last_whole ? p->last_text.data : NULL;
-    size_t len = p->last_whole ? p->last_text.len : 0;
+    const char *text = p->last_text.len ? p->last_text.data : NULL;
+    size_t len = p->last_text.len;
     unsigned col = p->last_number && p->last_len < UINT_MAX ? (unsigned)(p->last_len + 1) : 0;
     const char *name = source_name(p->src);
     p->ended = 1;
